@@ -1,0 +1,26 @@
+// Entry point of the `mfa-flow` command: dispatches to a subcommand.
+import { runEmulatorCommand } from './emulatorCommand.js';
+
+const USAGE = `Usage: mfa-flow <command> [options]
+
+Commands:
+  emulator   start the local Auth0-compatible MFA API emulator
+  help       show this text
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'emulator':
+      return runEmulatorCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`mfa-flow: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
