@@ -1,0 +1,147 @@
+// The vocabulary of the MFA statechart: input, context, events, output, error codes and the
+// shapes its invoked services exchange. Pure types and constants; no I/O.
+
+/** Every error code the chart can hold in `context.error.code`. */
+export const MFA_ERROR_CODES = [
+  // answers of the Auth0 MFA API, mapped by the API client from the `error` field
+  'invalid_credentials',
+  'already_enrolled',
+  'invalid_otp',
+  'invalid_recovery_code',
+  'mfa_token_expired',
+  'mfa_token_invalid',
+  'too_many_attempts',
+  'rate_limited',
+  'unsupported_challenge',
+  'invalid_request',
+  'unauthorized_client',
+  'access_denied',
+  // transport and protocol problems
+  'network',
+  'timeout',
+  'server_error',
+  'invalid_response',
+  'aborted',
+  // decided by the chart itself
+  'unsupported_factor',
+  'no_authenticator',
+  'unexpected',
+] as const;
+export type MfaErrorCode = (typeof MFA_ERROR_CODES)[number];
+
+/** What a UI shows: a stable code, a message free of secrets, and when a wait applies, how long. */
+export interface FlowError {
+  code: MfaErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export type MfaIntent = 'enroll' | 'challenge';
+
+export interface Authenticator {
+  id: string;
+  authenticatorType: string;
+  active: boolean;
+  name?: string;
+}
+
+export interface Enrollment {
+  secret: string;
+  barcodeUri: string;
+  recoveryCodes?: string[];
+}
+
+export interface TokenSet {
+  accessToken: string;
+  idToken?: string;
+  expiresIn: number;
+  scope?: string;
+  tokenType: string;
+}
+
+// ---- what the invoked services take and give back ------------------------------------------
+
+export interface PasswordGrantInput { username: string; password: string }
+/** The password grant either demands MFA (the normal case) or, on a tenant without MFA, signs in. */
+export type PasswordGrantOutput =
+  | { kind: 'mfa_required'; mfaToken: string; expiresAt?: number }
+  | { kind: 'tokens'; tokens: TokenSet };
+
+export interface AssociateInput { bearer: string }
+export interface ListAuthenticatorsInput { mfaToken: string }
+export interface ChallengeInput { mfaToken: string; authenticatorId: string }
+export interface VerifyInput {
+  mfaToken: string;
+  /** Set only when the verification must yield a token for the MFA API itself (enroll after challenge). */
+  audience?: string;
+  scope?: string;
+}
+export interface VerifyOtpInput extends VerifyInput { otp: string }
+export interface VerifyRecoveryCodeInput extends VerifyInput { recoveryCode: string }
+export interface VerifyRecoveryCodeOutput { tokens: TokenSet; recoveryCode?: string }
+
+// ---- the machine's own shapes ---------------------------------------------------------------
+
+export interface MfaFlowInput {
+  intent: MfaIntent;
+  /** Audience of the MFA API itself, `https://<domain>/mfa/`, for enrolling another factor. */
+  mfaAudience: string;
+  /** Start with an MFA token obtained elsewhere (e.g. from a `mfa_required` answer of your own). */
+  mfaToken?: string;
+  /** How long an MFA token lives; the chart leaves for `needMfaToken` when it runs out. Default 600 000. */
+  mfaTokenTtlMs?: number;
+  /** Show first-association recovery codes and wait for `recoveryCodes.acknowledge`. Default true. */
+  requireRecoveryCodeAck?: boolean;
+}
+
+/** The step a `retry` (or a rate-limit wait) goes back to. */
+export type ResumableStep = 'signingIn' | 'associating' | 'listing' | 'challenging' | 'confirming' | 'verifying';
+
+/** A code the user submitted, kept only while its request is in flight or waiting out a 429. */
+export type CodeSubmission = { kind: 'otp'; code: string } | { kind: 'recoveryCode'; code: string };
+
+export interface MfaFlowContext {
+  intent: MfaIntent;
+  mfaAudience: string;
+  mfaTokenTtlMs: number;
+  requireRecoveryCodeAck: boolean;
+  mfaToken: string | null;
+  /** Epoch ms when the MFA token stops working, when the service that obtained it knew the clock. */
+  mfaTokenExpiresAt: number | null;
+  /** The associate call answered "already enrolled": challenge first, then enroll with `enrollToken`. */
+  alreadyEnrolled: boolean;
+  /** Listing found no authenticator and sent the flow to associate: never bounce back from there. */
+  listedNone: boolean;
+  /** MFA-audience access token (scope `enroll`) obtained by challenging the existing factor. */
+  enrollToken: string | null;
+  enrollment: Enrollment | null;
+  authenticators: Authenticator[];
+  authenticatorId: string | null;
+  submission: CodeSubmission | null;
+  tokens: TokenSet | null;
+  newRecoveryCode: string | null;
+  error: FlowError | null;
+  /** Where `retry` or the end of a rate-limit wait resumes. */
+  resumeStep: ResumableStep | null;
+}
+
+export type MfaFlowEvent =
+  | { type: 'credentials.submit'; username: string; password: string }
+  | { type: 'mfaToken.provide'; mfaToken: string; expiresAt?: number }
+  | { type: 'otp.submit'; otp: string }
+  | { type: 'recoveryCode.submit'; recoveryCode: string }
+  | { type: 'authenticator.select'; authenticatorId: string }
+  | { type: 'recoveryCodes.acknowledge' }
+  | { type: 'retry' }
+  | { type: 'cancel' }
+  | { type: 'mfaToken.expired' };
+
+export interface MfaFlowOutput {
+  tokens: TokenSet;
+  /** The replacement recovery code when the user signed in with one: show it, it is the only copy. */
+  newRecoveryCode: string | null;
+  /** An OTP authenticator was enrolled (confirmed) during this flow. */
+  enrolled: boolean;
+}
+
+export type MfaFlowTag = 'busy' | 'needsCode' | 'needsCredentials';
