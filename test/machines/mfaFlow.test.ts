@@ -1,0 +1,269 @@
+// The chart's own decisions, with scripted services: branches, guards, timers and the rules
+// every state keeps. Flows over real HTTP live in test/flow.
+import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock, waitFor } from 'xstate';
+import { ENROLLMENT, TOKENS, otp, scriptedMachine, type Reply } from './fakeServices.js';
+
+const INPUT = { mfaAudience: 'https://tenant.test/mfa/' } as const;
+
+function start(script: Parameters<typeof scriptedMachine>[0], input: Record<string, unknown> = {}) {
+  const scripted = scriptedMachine(script);
+  const clock = new SimulatedClock();
+  const actor = createActor(scripted.machine, {
+    input: { ...INPUT, intent: 'challenge', mfaToken: 'mfa-token', ...input } as never,
+    clock,
+  });
+  actor.start();
+  return { ...scripted, actor, clock };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const value = (actor: { getSnapshot(): { value: unknown } }) => actor.getSnapshot().value;
+
+describe('routing', () => {
+  it('asks for credentials without a token, then routes a challenge intent to listing', async () => {
+    const { actor, calls } = start(
+      { passwordGrant: [{ ok: { kind: 'mfa_required', mfaToken: 'fresh' } }], listAuthenticators: ['hang'] },
+      { mfaToken: undefined },
+    );
+    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(actor.getSnapshot().hasTag('needsCredentials')).toBe(true);
+    actor.send({ type: 'credentials.submit', username: ' demo@example.com ', password: 'pw' });
+    expect(actor.getSnapshot().hasTag('busy')).toBe(true);
+    await waitFor(actor, (s) => s.matches('listing'));
+    expect(calls[0]?.input).toEqual({ username: 'demo@example.com', password: 'pw' });
+    expect(actor.getSnapshot().context.mfaToken).toBe('fresh');
+  });
+
+  it('refuses blank credentials without calling the server', () => {
+    const { actor, calls } = start({}, { mfaToken: undefined });
+    actor.send({ type: 'credentials.submit', username: '  ', password: 'x' });
+    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(actor.getSnapshot().context.error?.code).toBe('invalid_credentials');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('a wrong password keeps the user on the form with invalid_credentials', async () => {
+    const { actor } = start({ passwordGrant: [{ fail: 'invalid_credentials' }] }, { mfaToken: undefined });
+    actor.send({ type: 'credentials.submit', username: 'a@b.c', password: 'nope' });
+    await waitFor(actor, (s) => s.context.error !== null);
+    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(actor.getSnapshot().context.error?.code).toBe('invalid_credentials');
+  });
+
+  it('an enroll intent associates first and shows the secret', async () => {
+    const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['A'.repeat(24)] } }] }, { intent: 'enroll' });
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    expect(actor.getSnapshot().context.enrollment?.secret).toBe(ENROLLMENT.secret);
+    expect(actor.getSnapshot().hasTag('needsCode')).toBe(true);
+  });
+});
+
+describe('never loops between associate and listing', () => {
+  it('already enrolled → listing → nothing to challenge ends in failed, with one call each', async () => {
+    const { actor, count } = start(
+      { associate: [{ fail: 'already_enrolled' }], listAuthenticators: [{ ok: [] }] },
+      { intent: 'enroll' },
+    );
+    await waitFor(actor, (s) => s.matches('failed'));
+    expect(actor.getSnapshot().context.error?.code).toBe('no_authenticator');
+    expect([count('associate'), count('listAuthenticators')]).toEqual([1, 1]);
+  });
+
+  it('listing → none → associating → already enrolled ends in failed, with one call each', async () => {
+    const { actor, count } = start({ listAuthenticators: [{ ok: [] }], associate: [{ fail: 'already_enrolled' }] });
+    await waitFor(actor, (s) => s.matches('failed'));
+    expect(actor.getSnapshot().context.error?.code).toBe('already_enrolled');
+    expect([count('associate'), count('listAuthenticators')]).toEqual([1, 1]);
+  });
+});
+
+describe('listing', () => {
+  it('several OTP authenticators wait for a choice; an unknown id is refused', async () => {
+    const { actor, calls } = start({
+      listAuthenticators: [{ ok: [otp('totp|a'), otp('totp|b'), otp('totp|old', false), { id: 'recovery-code|r', authenticatorType: 'recovery-code', active: true }] }],
+      challenge: [{ ok: undefined }],
+    });
+    await waitFor(actor, (s) => s.matches({ listing: 'choosing' }));
+    expect(actor.getSnapshot().context.authenticators.map((a) => a.id)).toEqual(['totp|a', 'totp|b']);
+    actor.send({ type: 'authenticator.select', authenticatorId: 'totp|old' });
+    expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
+    actor.send({ type: 'authenticator.select', authenticatorId: 'totp|b' });
+    await waitFor(actor, (s) => s.matches('verifying'));
+    expect(calls.find((c) => c.service === 'challenge')?.input).toEqual({ mfaToken: 'mfa-token', authenticatorId: 'totp|b' });
+  });
+
+  it('only non-OTP factors → failed with unsupported_factor', async () => {
+    const { actor } = start({ listAuthenticators: [{ ok: [{ id: 'sms|1', authenticatorType: 'oob', active: true }] }] });
+    await waitFor(actor, (s) => s.matches('failed'));
+    expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
+  });
+});
+
+describe('codes', () => {
+  async function atVerifying(verify: Reply[], extra: Parameters<typeof scriptedMachine>[0] = {}) {
+    const started = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: verify, ...extra });
+    await waitFor(started.actor, (s) => s.matches({ verifying: 'idle' }));
+    return started;
+  }
+
+  it('malformed OTPs and recovery codes never reach a service', async () => {
+    const { actor, count } = await atVerifying([{ ok: TOKENS }]);
+    for (const bad of ['12345', '1234567', 'abcdef', '', '12 34 5']) {
+      actor.send({ type: 'otp.submit', otp: bad });
+      expect(actor.getSnapshot().context.error?.code).toBe('invalid_otp');
+    }
+    actor.send({ type: 'recoveryCode.submit', recoveryCode: 'too-short' });
+    expect(actor.getSnapshot().context.error?.code).toBe('invalid_recovery_code');
+    expect(count('verifyOtp') + count('verifyRecoveryCode')).toBe(0);
+    expect(value(actor)).toEqual({ verifying: 'idle' });
+  });
+
+  it('normalises before sending: spaces in an OTP, case and dashes in a recovery code', async () => {
+    const { actor, calls } = await atVerifying([{ fail: 'invalid_otp' }], {
+      verifyRecoveryCode: [{ ok: { tokens: TOKENS, recoveryCode: 'NEWCODE' } }],
+    });
+    actor.send({ type: 'otp.submit', otp: ' 123 456 ' });
+    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }) && s.context.error !== null);
+    expect(actor.getSnapshot().context.error?.code).toBe('invalid_otp');
+    actor.send({ type: 'recoveryCode.submit', recoveryCode: 'abcd-efgh-ijkl-mnop-qrst-uvwx' });
+    await waitFor(actor, (s) => s.status === 'done');
+    expect(calls.map((c) => c.input.otp ?? c.input.recoveryCode).filter(Boolean)).toEqual(['123456', 'ABCDEFGHIJKLMNOPQRSTUVWX']);
+    expect(actor.getSnapshot().output).toEqual({ tokens: TOKENS, newRecoveryCode: 'NEWCODE', enrolled: false });
+  });
+
+  it('a lockout is its own state: retry waits for the server-advised time', async () => {
+    const { actor, clock, count } = await atVerifying([{ fail: 'too_many_attempts', retryAfterMs: 360_000 }, { ok: TOKENS }]);
+    actor.send({ type: 'otp.submit', otp: '000000' });
+    await waitFor(actor, (s) => s.matches('locked'));
+    expect(actor.getSnapshot().context.error).toMatchObject({ code: 'too_many_attempts', retryAfterMs: 360_000 });
+    actor.send({ type: 'retry' });
+    expect(value(actor)).toEqual({ locked: 'waiting' });
+    clock.increment(359_999);
+    expect(value(actor)).toEqual({ locked: 'waiting' });
+    clock.increment(1);
+    expect(value(actor)).toEqual({ locked: 'ready' });
+    actor.send({ type: 'retry' });
+    expect(value(actor)).toEqual({ verifying: 'idle' });
+    expect(count('verifyOtp')).toBe(1);
+  });
+
+  it('another 429 waits the advised time, then re-sends the same code once', async () => {
+    const { actor, clock, calls, count } = await atVerifying([{ fail: 'rate_limited', retryAfterMs: 2_000 }, { ok: TOKENS }]);
+    actor.send({ type: 'otp.submit', otp: '654321' });
+    await waitFor(actor, (s) => s.matches('rateLimited'));
+    expect(actor.getSnapshot().hasTag('busy')).toBe(true);
+    clock.increment(1_999);
+    expect(count('verifyOtp')).toBe(1);
+    clock.increment(1);
+    await waitFor(actor, (s) => s.status === 'done');
+    expect(calls.filter((c) => c.service === 'verifyOtp').map((c) => c.input.otp)).toEqual(['654321', '654321']);
+    expect(actor.getSnapshot().context.submission).toBeNull();
+  });
+});
+
+describe('rules every state keeps', () => {
+  it('the MFA token lifetime runs as a timer back to needMfaToken', async () => {
+    const { actor, clock } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }] }, { mfaTokenTtlMs: 60_000 });
+    await waitFor(actor, (s) => s.matches('verifying'));
+    clock.increment(59_999);
+    expect(actor.getSnapshot().matches('verifying')).toBe(true);
+    clock.increment(1);
+    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(actor.getSnapshot().context).toMatchObject({ mfaToken: null, error: { code: 'mfa_token_expired' } });
+  });
+
+  it('an expired_token answer leads to needMfaToken and cancels the old timer', async () => {
+    const { actor, clock } = start(
+      { listAuthenticators: [{ fail: 'mfa_token_expired' }], passwordGrant: [{ ok: { kind: 'mfa_required', mfaToken: 't2' } }] },
+      { mfaTokenTtlMs: 60_000 },
+    );
+    await waitFor(actor, (s) => s.matches('needMfaToken'));
+    expect(actor.getSnapshot().context.error?.code).toBe('mfa_token_expired');
+    clock.increment(60_000);
+    expect(actor.getSnapshot().context.error?.code).toBe('mfa_token_expired');
+    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+  });
+
+  it('cancel aborts the request in flight and nothing happens after', async () => {
+    const { actor, calls } = start({ listAuthenticators: ['hang'] });
+    await waitFor(actor, (s) => s.matches('listing'));
+    const { signal } = calls[0]!;
+    expect(signal.aborted).toBe(false);
+    actor.send({ type: 'cancel' });
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(actor.getSnapshot().value).toBe('cancelled');
+    expect(signal.aborted).toBe(true);
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('failed keeps the step; retry re-runs it', async () => {
+    const { actor, count } = start({ listAuthenticators: [{ fail: 'server_error' }, { ok: [otp('totp|a')] }], challenge: ['hang'] });
+    await waitFor(actor, (s) => s.matches('failed'));
+    expect(actor.getSnapshot().context).toMatchObject({ resumeStep: 'listing', error: { code: 'server_error' } });
+    actor.send({ type: 'retry' });
+    await waitFor(actor, (s) => s.matches('challenging'));
+    expect(count('listAuthenticators')).toBe(2);
+  });
+
+  it('a failed verify resumes at the code input, not by re-sending an old code', async () => {
+    const { actor, count } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: [{ fail: 'network' }] });
+    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }));
+    actor.send({ type: 'otp.submit', otp: '111111' });
+    await waitFor(actor, (s) => s.matches('failed'));
+    expect(actor.getSnapshot().context.submission).toBeNull();
+    actor.send({ type: 'retry' });
+    expect(value(actor)).toEqual({ verifying: 'idle' });
+    expect(count('verifyOtp')).toBe(1);
+  });
+});
+
+describe('enrolment', () => {
+  it('first association shows recovery codes and waits for an acknowledgement', async () => {
+    const { actor } = start(
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { intent: 'enroll' },
+    );
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'otp.submit', otp: '123456' });
+    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    actor.send({ type: 'recoveryCodes.acknowledge' });
+    expect(actor.getSnapshot().output).toEqual({ tokens: TOKENS, newRecoveryCode: null, enrolled: true });
+  });
+
+  it('the acknowledgement can be switched off', async () => {
+    const { actor } = start(
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { intent: 'enroll', requireRecoveryCodeAck: false },
+    );
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'otp.submit', otp: '123456' });
+    await waitFor(actor, (s) => s.status === 'done');
+    expect(actor.getSnapshot().value).toBe('authenticated');
+  });
+
+  it('already enrolled: challenge with an MFA-audience verify, then associate with that token', async () => {
+    const { actor, calls } = start(
+      {
+        associate: [{ fail: 'already_enrolled' }, { ok: ENROLLMENT }],
+        listAuthenticators: [{ ok: [otp('totp|a')] }],
+        challenge: [{ ok: undefined }],
+        verifyOtp: [{ ok: { ...TOKENS, accessToken: 'enroll-at' } }, { ok: TOKENS }],
+      },
+      { intent: 'enroll' },
+    );
+    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }));
+    actor.send({ type: 'otp.submit', otp: '111111' });
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'otp.submit', otp: '222222' });
+    await waitFor(actor, (s) => s.status === 'done');
+    const byService = (name: string) => calls.filter((c) => c.service === name).map((c) => c.input);
+    expect(byService('associate')).toEqual([{ bearer: 'mfa-token' }, { bearer: 'enroll-at' }]);
+    expect(byService('verifyOtp')).toEqual([
+      { mfaToken: 'mfa-token', otp: '111111', audience: 'https://tenant.test/mfa/', scope: 'enroll' },
+      { mfaToken: 'mfa-token', otp: '222222' },
+    ]);
+    expect(actor.getSnapshot().output).toMatchObject({ enrolled: true, tokens: TOKENS });
+  });
+});
