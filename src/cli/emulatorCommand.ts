@@ -1,0 +1,136 @@
+// `mfa-flow emulator`: runs the Auth0-compatible MFA API emulator until SIGINT/SIGTERM.
+// Resolves 0 after a clean stop, 2 on bad flags, 1 when the server cannot start.
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_CLIENT,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_USER,
+  startEmulator,
+  type EmulatorClient,
+  type EmulatorUser,
+  type StartEmulatorOptions,
+} from '../emulator/index.js';
+
+const USAGE = `Usage: mfa-flow emulator [options]
+
+Starts a local Auth0-compatible MFA API (OTP enrollment, challenge, recovery codes).
+
+Options:
+  --port PORT             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host HOST             address to bind (default ${DEFAULT_HOST})
+  --domain DOMAIN         issuer domain, host[:port] (default localhost:<port>)
+  --client ID:SECRET      a client application; repeatable (ID alone = public client)
+                          (default ${DEFAULT_CLIENT.id}:${DEFAULT_CLIENT.secret})
+  --user EMAIL:PASSWORD   a user; repeatable (default ${DEFAULT_USER.email}:${DEFAULT_USER.password})
+  --mfa-token-ttl SECONDS lifetime of mfa_tokens (default 600)
+  -h, --help              show this text
+`;
+
+class UsageError extends Error {}
+
+export async function runEmulatorCommand(argv: string[]): Promise<number> {
+  let options: StartEmulatorOptions & { usingDefaults: { client: boolean; user: boolean } };
+  try {
+    const parsed = parseFlags(argv);
+    if (parsed === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mfa-flow emulator: ${message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const { usingDefaults, ...startOptions } = options;
+  let running;
+  try {
+    running = await startEmulator({ ...startOptions, log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mfa-flow emulator: could not start: ${message}\n`);
+    // A TypeError is the options' fault (e.g. the same --user twice): a usage error too.
+    return error instanceof TypeError ? 2 : 1;
+  }
+
+  const lines = [`MFA emulator listening on ${running.url}`, `issuer ${running.issuer}`];
+  if (usingDefaults.client) lines.push(`client ${DEFAULT_CLIENT.id} / ${DEFAULT_CLIENT.secret}`);
+  if (usingDefaults.user) lines.push(`user   ${DEFAULT_USER.email} / ${DEFAULT_USER.password}`);
+  lines.push('Ctrl-C to stop');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  process.stdout.write('MFA emulator stopped\n');
+  return 0;
+}
+
+function parseFlags(argv: string[]): 'help' | (StartEmulatorOptions & { usingDefaults: { client: boolean; user: boolean } }) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      domain: { type: 'string' },
+      client: { type: 'string', multiple: true },
+      user: { type: 'string', multiple: true },
+      'mfa-token-ttl': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const options: StartEmulatorOptions = {};
+  if (values.port !== undefined) options.port = integerFlag('--port', values.port, 0, 65_535);
+  if (values.host !== undefined) options.host = nonEmpty('--host', values.host);
+  if (values.domain !== undefined) {
+    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new UsageError('--domain must be host[:port], e.g. tenant.example:4010');
+    options.domain = values.domain;
+  }
+  if (values['mfa-token-ttl'] !== undefined) {
+    options.mfaTokenTtlSeconds = integerFlag('--mfa-token-ttl', values['mfa-token-ttl'], 1, 86_400 * 365);
+  }
+  if (values.client) options.clients = values.client.map(parseClient);
+  if (values.user) options.users = values.user.map(parseUser);
+  return { ...options, usingDefaults: { client: !values.client, user: !values.user } };
+}
+
+function parseClient(value: string): EmulatorClient {
+  const colon = value.indexOf(':');
+  const id = colon < 0 ? value : value.slice(0, colon);
+  const secret = colon < 0 ? '' : value.slice(colon + 1);
+  if (!id) throw new UsageError('--client must be ID:SECRET (or ID for a public client)');
+  return secret ? { id, secret } : { id };
+}
+
+function parseUser(value: string): EmulatorUser {
+  const colon = value.indexOf(':');
+  const email = colon < 0 ? '' : value.slice(0, colon);
+  const password = colon < 0 ? '' : value.slice(colon + 1);
+  if (!email.includes('@') || !password) throw new UsageError('--user must be EMAIL:PASSWORD');
+  return { email, password };
+}
+
+function integerFlag(name: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+function nonEmpty(name: string, value: string): string {
+  if (!value.trim()) throw new UsageError(`${name} must not be empty`);
+  return value;
+}

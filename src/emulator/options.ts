@@ -1,0 +1,141 @@
+// Public option types of the emulator and their resolution to a complete, validated config.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+
+/** Grant types the emulator implements. */
+export const GRANT_PASSWORD = 'password';
+export const GRANT_PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
+export const GRANT_MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
+export const GRANT_MFA_RECOVERY_CODE = 'http://auth0.com/oauth/grant-type/mfa-recovery-code';
+export const SUPPORTED_GRANTS: readonly string[] = [
+  GRANT_PASSWORD,
+  GRANT_PASSWORD_REALM,
+  GRANT_MFA_OTP,
+  GRANT_MFA_RECOVERY_CODE,
+];
+
+export interface EmulatorClient {
+  id: string;
+  /** Absent = a public client that authenticates with its id alone. */
+  secret?: string;
+  /** Grants this client may use; default: every supported grant, MFA grants included. */
+  grants?: string[];
+  name?: string;
+}
+
+export interface EmulatorUser {
+  email: string;
+  /** Hashed (scrypt) when the emulator is created; the plain text is not kept. */
+  password: string;
+}
+
+export interface EmulatorOptions {
+  /** Issuer host[:port]; issuer = `https://${domain}/`. Default 'localhost:4010'. */
+  domain?: string;
+  clients?: EmulatorClient[];
+  users?: EmulatorUser[];
+  mfaTokenTtlSeconds?: number;
+  attempts?: { limit?: number; refillSeconds?: number };
+  /** Epoch ms; drives TOTP steps, TTLs, token iat/exp and the attempt buckets. */
+  clock?: () => number;
+  /** Source of every secret, id, token and recovery code the emulator makes. */
+  randomBytes?: (n: number) => Uint8Array;
+  /** Request log sink: one line per request (method, path, status, ms), never secrets. */
+  log?: (line: string) => void;
+  /** Label and issuer in barcode_uri; default: the domain's first label. */
+  tenantName?: string;
+}
+
+export const DEFAULT_DOMAIN = 'localhost:4010';
+export const DEFAULT_CLIENT: Readonly<EmulatorClient> = {
+  id: 'demo-client',
+  secret: 'demo-secret',
+};
+export const DEFAULT_USER: Readonly<EmulatorUser> = {
+  email: 'demo@example.com',
+  password: 'demo-password',
+};
+
+export interface ResolvedClient {
+  id: string;
+  secret: string | undefined;
+  grants: ReadonlySet<string>;
+  name: string;
+}
+
+export interface ResolvedConfig {
+  domain: string;
+  issuer: string;
+  mfaAudience: string;
+  tenantName: string;
+  clients: ReadonlyMap<string, ResolvedClient>;
+  users: readonly EmulatorUser[];
+  mfaTokenTtlMs: number;
+  attemptLimit: number;
+  attemptRefillMs: number;
+  clock: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  log: ((line: string) => void) | undefined;
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
+  const domain = options.domain ?? DEFAULT_DOMAIN;
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(domain)) {
+    throw new TypeError(`options.domain must be host[:port], got "${domain}"`);
+  }
+  const issuer = `https://${domain}/`;
+  const clients = new Map<string, ResolvedClient>();
+  const clientList: readonly Readonly<EmulatorClient>[] = options.clients ?? [DEFAULT_CLIENT];
+  for (const client of clientList) {
+    if (!client.id) throw new TypeError('options.clients: every client needs an id');
+    if (clients.has(client.id)) throw new TypeError(`options.clients: duplicate client id "${client.id}"`);
+    clients.set(client.id, {
+      id: client.id,
+      // An empty secret would make "no secret sent" authenticate; treat it as a public client.
+      secret: client.secret ? client.secret : undefined,
+      grants: new Set(client.grants ?? SUPPORTED_GRANTS),
+      name: client.name ?? client.id,
+    });
+  }
+  const users = options.users ?? [DEFAULT_USER];
+  const emails = new Set<string>();
+  for (const user of users) {
+    const email = user.email.toLowerCase();
+    if (!email.includes('@')) throw new TypeError('options.users: every user needs an email address');
+    if (!user.password) throw new TypeError(`options.users: user ${user.email} needs a password`);
+    if (emails.has(email)) throw new TypeError(`options.users: duplicate user ${user.email}`);
+    emails.add(email);
+  }
+  return {
+    domain,
+    issuer,
+    mfaAudience: `${issuer}mfa/`,
+    tenantName: options.tenantName ?? tenantFromDomain(domain),
+    clients,
+    users,
+    mfaTokenTtlMs: positiveSeconds(options.mfaTokenTtlSeconds, 600, 'mfaTokenTtlSeconds') * 1000,
+    attemptLimit: positiveInteger(options.attempts?.limit, 10, 'attempts.limit'),
+    attemptRefillMs: positiveSeconds(options.attempts?.refillSeconds, 360, 'attempts.refillSeconds') * 1000,
+    clock: options.clock ?? Date.now,
+    randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
+    log: options.log,
+  };
+}
+
+// Auth0 labels authenticator apps with the tenant name, the first label of the tenant domain.
+function tenantFromDomain(domain: string): string {
+  const host = domain.replace(/:\d+$/, '');
+  if (/^[\d.]+$/.test(host)) return host;
+  return host.split('.')[0] || host;
+}
+
+function positiveSeconds(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`options.${name} must be a positive number`);
+  return value;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new TypeError(`options.${name} must be a positive integer`);
+  return value;
+}

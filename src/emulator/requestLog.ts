@@ -1,0 +1,19 @@
+// One line per request for the log sink: method, path, status, duration. Never the query
+// string, headers or body: those are where tokens, codes and passwords travel.
+import type { MiddlewareHandler } from 'hono';
+
+export function requestLog(sink: ((line: string) => void) | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (!sink) return next();
+    const started = performance.now();
+    await next();
+    const ms = Math.round(performance.now() - started);
+    sink(`${c.req.method} ${safePath(c.req.path)} ${c.res.status} ${ms}ms`);
+  };
+}
+
+// Only the route shape is logged for per-authenticator paths; ids are the user's business.
+function safePath(path: string): string {
+  if (path.startsWith('/mfa/authenticators/')) return '/mfa/authenticators/:id';
+  return path.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
+}
