@@ -1,0 +1,108 @@
+// Runs real flows (createMfaFlow, ky, the real services) against an in-process emulator over
+// `app.request`, with one hand-moved time for both sides, a record of every HTTP request, and a
+// hook to inject faults in front of the emulator.
+import { SimulatedClock, waitFor } from 'xstate';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor } from '../../src/index.js';
+import { createTestClock } from '../helpers/testClock.js';
+import { totpCode, wrongTotpCode } from '../helpers/totp.js';
+
+export const DEMO = { username: 'demo@example.com', password: 'demo-password' } as const;
+const BASE_URL = 'http://emulator.test';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  grant?: string;
+  signal: AbortSignal;
+}
+
+/** Answer a request yourself (a fault), or return undefined to let the emulator answer. */
+export type Fault = (request: Request) => Promise<Response> | Response | undefined;
+
+export interface FlowHarness {
+  emulator: Emulator;
+  requests: RecordedRequest[];
+  /** Moves the emulator's clock and the flows' timers together. */
+  advance(ms: number): void;
+  /** Moves only the emulator's clock (server-side expiry the chart has not seen yet). */
+  advanceServer(ms: number): void;
+  now(): number;
+  faults: Fault[];
+  flow(options?: Partial<CreateMfaFlowOptions>): MfaFlowActor;
+  otp(secret: string): string;
+  wrongOtp(secret: string): string;
+  /** Requests since `from`, as "METHOD path" (token grants by their last path segment). */
+  calls(from?: number): string[];
+}
+
+export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
+  const serverClock = createTestClock();
+  const clock = new SimulatedClock();
+  const emulator = createEmulator({ clock: serverClock.now, ...options });
+  const requests: RecordedRequest[] = [];
+  const faults: Fault[] = [];
+
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    let grant: string | undefined;
+    if (url.pathname === '/oauth/token') grant = new URLSearchParams(await request.clone().text()).get('grant_type') ?? undefined;
+    requests.push({ method: request.method, path: url.pathname, signal: request.signal, ...(grant ? { grant } : {}) });
+    for (const fault of faults) {
+      const answer = await fault(request);
+      if (answer !== undefined) return answer;
+    }
+    return emulator.app.request(request);
+  };
+
+  return {
+    emulator,
+    requests,
+    faults,
+    advance(ms) {
+      serverClock.advance(ms);
+      clock.increment(ms);
+    },
+    advanceServer: (ms) => void serverClock.advance(ms),
+    now: serverClock.now,
+    flow: (overrides = {}) =>
+      createMfaFlow({
+        baseUrl: BASE_URL,
+        clientId: 'demo-client',
+        clientSecret: 'demo-secret',
+        mfaAudience: emulator.mfaAudience,
+        fetch,
+        clock,
+        now: serverClock.now,
+        ...overrides,
+      }),
+    otp: (secret) => totpCode(secret, serverClock.now()),
+    wrongOtp: (secret) => wrongTotpCode(secret, serverClock.now()),
+    calls: (from = 0) =>
+      requests.slice(from).map((r) => `${r.method} ${r.path}${r.grant ? ` ${r.grant.split('/').pop()}` : ''}`),
+  };
+}
+
+/** Signs in and waits until the flow settles somewhere other than a busy state. */
+export async function signIn(flow: MfaFlowActor, credentials: { username: string; password: string } = DEMO) {
+  flow.start();
+  flow.send({ type: 'credentials.submit', ...credentials });
+  return settled(flow);
+}
+
+export function settled(flow: MfaFlowActor) {
+  return waitFor(flow, (s) => !s.hasTag('busy') && !s.matches({ needMfaToken: 'signingIn' }), { timeout: 10_000 });
+}
+
+/** Enrolls the demo user from scratch; returns the secret and the recovery code, clock moved one step on. */
+export async function enrollDemoUser(h: FlowHarness) {
+  const flow = h.flow({ intent: 'enroll' });
+  await signIn(flow);
+  const enrollment = flow.getSnapshot().context.enrollment!;
+  flow.send({ type: 'otp.submit', otp: h.otp(enrollment.secret) });
+  await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+  flow.send({ type: 'recoveryCodes.acknowledge' });
+  h.advance(30_000); // the next code is from a fresh step: the emulator refuses replays
+  return { secret: enrollment.secret, recoveryCode: enrollment.recoveryCodes![0]! };
+}
