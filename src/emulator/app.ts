@@ -34,7 +34,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const deps: EmulatorDeps = {
     config,
     store: new TenantStore(config),
-    tokens: new TokenIssuer(config.issuer, config.mfaAudience, config.clock),
+    tokens: new TokenIssuer(config.issuer, config.mfaAudience, config.clock, config.signingKey),
   };
 
   const app = new Hono();

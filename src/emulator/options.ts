@@ -1,5 +1,6 @@
 // Public option types of the emulator and their resolution to a complete, validated config.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import type { JWK } from 'jose';
 
 /** Grant types the emulator implements. */
 export const GRANT_PASSWORD = 'password';
@@ -43,6 +44,11 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Label and issuer in barcode_uri; default: the domain's first label. */
   tenantName?: string;
+  /**
+   * A private RSA JWK to sign with, so tokens stay verifiable across restarts (or so test
+   * suites share one key). Default: a new 2048-bit key per emulator.
+   */
+  signingKey?: JWK;
 }
 
 export const DEFAULT_DOMAIN = 'localhost:4010';
@@ -75,6 +81,7 @@ export interface ResolvedConfig {
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: ((line: string) => void) | undefined;
+  signingKey: JWK | undefined;
 }
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
@@ -118,6 +125,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     clock: options.clock ?? Date.now,
     randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     log: options.log,
+    signingKey: options.signingKey,
   };
 }
 

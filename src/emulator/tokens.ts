@@ -5,6 +5,7 @@ import {
   errors,
   exportJWK,
   generateKeyPair,
+  importJWK,
   jwtVerify,
   SignJWT,
   type CryptoKey,
@@ -45,10 +46,13 @@ export class TokenIssuer {
   readonly #clock: () => number;
   #key: Promise<SigningKey> | undefined;
 
-  constructor(issuer: string, mfaAudience: string, clock: () => number) {
+  readonly #providedKey: JWK | undefined;
+
+  constructor(issuer: string, mfaAudience: string, clock: () => number, providedKey?: JWK) {
     this.#issuer = issuer;
     this.#mfaAudience = mfaAudience;
     this.#clock = clock;
+    this.#providedKey = providedKey;
   }
 
   /**
@@ -110,14 +114,30 @@ export class TokenIssuer {
   }
 
   #signingKey(): Promise<SigningKey> {
-    this.#key ??= makeSigningKey();
+    this.#key ??= this.#providedKey ? importSigningKey(this.#providedKey) : makeSigningKey();
     return this.#key;
   }
 }
 
 async function makeSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { modulusLength: 2048 });
+  return describeKey(privateKey, publicKey);
+}
+
+async function importSigningKey(jwk: JWK): Promise<SigningKey> {
+  if (jwk.kty !== 'RSA' || !jwk.d || !jwk.n || !jwk.e) throw new TypeError('options.signingKey must be a private RSA JWK');
+  const privateKey = await importJWK({ ...jwk, alg: SIGNING_ALGORITHM }, SIGNING_ALGORITHM);
+  const publicKey = await importJWK({ kty: 'RSA', n: jwk.n, e: jwk.e, alg: SIGNING_ALGORITHM }, SIGNING_ALGORITHM);
+  if (!isCryptoKey(privateKey) || !isCryptoKey(publicKey)) throw new TypeError('options.signingKey could not be imported');
+  return describeKey(privateKey, publicKey);
+}
+
+async function describeKey(privateKey: CryptoKey, publicKey: CryptoKey): Promise<SigningKey> {
   const jwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(jwk);
   return { privateKey, publicKey, kid, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: SIGNING_ALGORITHM, use: 'sig' } };
+}
+
+function isCryptoKey(key: unknown): key is CryptoKey {
+  return typeof key === 'object' && key !== null && 'algorithm' in key && 'type' in key;
 }
