@@ -1,0 +1,117 @@
+// The page shell: picks the view for each snapshot, and keeps the parts every state shares up to
+// date: the busy indicator (the `busy` tag), the error region (`context.error`, aria-live), and the
+// panel that shows where the chart is.
+import type { DemoConfig } from './config.js';
+import { focusInput, h } from './dom.js';
+import type { FlowSession, FlowSnapshot } from './flowSession.js';
+import { statePath } from './statePath.js';
+import { chooserView } from './views/chooser.js';
+import { enrollView } from './views/enroll.js';
+import { failedView } from './views/failed.js';
+import { lockedView } from './views/locked.js';
+import { recoveryCodesView } from './views/recoveryCodes.js';
+import { cancelledView, resultView } from './views/result.js';
+import { signInView } from './views/signIn.js';
+import { verifyView } from './views/verify.js';
+import type { View, ViewContext, ViewFactory } from './views/view.js';
+import { workingView } from './views/working.js';
+
+const VIEWS = {
+  signIn: signInView,
+  enroll: enrollView,
+  recoveryCodes: recoveryCodesView,
+  chooser: chooserView,
+  verify: verifyView,
+  locked: lockedView,
+  failed: failedView,
+  working: workingView,
+  result: resultView,
+  cancelled: cancelledView,
+} satisfies Record<string, ViewFactory>;
+type ViewKey = keyof typeof VIEWS;
+
+/** One view per screen; substates of a screen (idle ↔ submitting) update it in place, keeping what was typed. */
+export function viewKeyOf(snapshot: FlowSnapshot): ViewKey {
+  if (snapshot.status === 'done') return snapshot.matches('authenticated') ? 'result' : 'cancelled';
+  if (snapshot.matches('needMfaToken')) return 'signIn';
+  if (snapshot.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' })) return 'recoveryCodes';
+  if (snapshot.matches('awaitingConfirmation')) return 'enroll';
+  if (snapshot.matches({ listing: 'choosing' })) return 'chooser';
+  if (snapshot.matches('verifying')) return 'verify';
+  if (snapshot.matches('locked')) return 'locked';
+  if (snapshot.matches('failed')) return 'failed';
+  return 'working';
+}
+
+export interface AppElements {
+  view: HTMLElement;
+  main: HTMLElement;
+  busy: HTMLElement;
+  error: HTMLElement;
+  status: HTMLElement;
+  statePath: HTMLElement;
+  stateTags: HTMLElement;
+  stateHistory: HTMLOListElement;
+  startOver: HTMLButtonElement;
+}
+
+const HISTORY_LENGTH = 12;
+
+export function mountApp(session: FlowSession, config: DemoConfig, elements: AppElements): void {
+  let current: { key: ViewKey; view: View } | null = null;
+  let shownError: FlowSnapshot['context']['error'] = null;
+  let lastPath = '';
+
+  const context: ViewContext = {
+    config,
+    get intent() {
+      return session.intent;
+    },
+    send: (event) => session.send(event),
+    restart: (intent) => session.restart(intent),
+    announce: (message) => elements.status.replaceChildren(h('p', {}, message)),
+  };
+  elements.startOver.addEventListener('click', () => session.restart());
+
+  session.subscribe((snapshot) => {
+    const key = viewKeyOf(snapshot);
+    let mounted = false;
+    if (current === null || current.key !== key) {
+      current?.view.dispose?.();
+      const view = VIEWS[key](snapshot, context);
+      elements.view.replaceChildren(view.root);
+      current = { key, view };
+      mounted = true;
+    }
+    const { view } = current;
+    view.update?.(snapshot);
+
+    const busy = snapshot.hasTag('busy');
+    elements.busy.hidden = !busy;
+    elements.main.setAttribute('aria-busy', String(busy));
+    view.root.querySelectorAll<HTMLButtonElement>('[data-submit]').forEach((button) => (button.disabled = busy));
+
+    const error = snapshot.context.error;
+    if (error !== shownError) {
+      shownError = error;
+      // A new node each time, so that the same message twice (two wrong codes) is announced twice.
+      elements.error.replaceChildren(error ? h('p', {}, error.message) : '');
+      elements.error.dataset.errorCode = error?.code ?? '';
+      if (error && !mounted && !busy) focusInput(view.focusAfterError?.(), true);
+    }
+    if (mounted) focusInput(view.initialFocus);
+
+    updateChartPanel(snapshot);
+  });
+
+  function updateChartPanel(snapshot: FlowSnapshot): void {
+    const path = statePath(snapshot.value);
+    elements.statePath.textContent = path;
+    elements.stateTags.textContent = [...snapshot.tags].sort().join(', ') || '(none)';
+    if (path !== lastPath) {
+      lastPath = path;
+      elements.stateHistory.prepend(h('li', {}, path));
+      while (elements.stateHistory.children.length > HISTORY_LENGTH) elements.stateHistory.lastElementChild?.remove();
+    }
+  }
+}

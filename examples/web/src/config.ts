@@ -1,0 +1,33 @@
+// What the page learns from the server at `/config.json`: where the MFA API is and which client
+// to be. Written by scripts/demoServer.ts from its flags; never holds a client secret.
+
+export type DemoMode =
+  /** The embedded emulator answers on this origin. */
+  | 'emulator'
+  /** A real Auth0 tenant, called from the browser (a public client; the tenant must allow this origin). */
+  | 'auth0'
+  /** A real Auth0 tenant behind this server, which adds the client secret (backend-for-frontend). */
+  | 'auth0-proxy';
+
+export interface DemoConfig {
+  mode: DemoMode;
+  /** Base URL of the MFA API; absent = this page's origin. */
+  apiBaseUrl?: string;
+  clientId: string;
+  /** Audience of the MFA API itself (`https://<domain>/mfa/`), for enrolling a second factor. */
+  mfaAudience: string;
+  /** Shown on the page, e.g. `localhost:4010` or `tenant.eu.auth0.com`. */
+  tenant: string;
+  /** The emulator's demo user, to prefill the form; absent for a real tenant. */
+  demoUser?: { email: string; password: string };
+}
+
+export async function loadConfig(url = '/config.json'): Promise<DemoConfig> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`Could not load ${url} (HTTP ${response.status})`);
+  const config = (await response.json()) as Partial<DemoConfig>;
+  if (typeof config.clientId !== 'string' || typeof config.mfaAudience !== 'string') {
+    throw new Error(`${url} lacks clientId or mfaAudience`);
+  }
+  return config as DemoConfig;
+}

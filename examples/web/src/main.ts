@@ -1,0 +1,40 @@
+// Entry of the web demo: load the server's config, start one flow session, mount the page.
+import { loadConfig } from './config.js';
+import { h } from './dom.js';
+import { createFlowSession } from './flowSession.js';
+import { consoleTraceInspector } from './inspect.js';
+import { mountApp } from './app.js';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`index.html lacks #${id}`);
+  return element as T;
+}
+
+async function boot(): Promise<void> {
+  const view = byId('view');
+  let config;
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    view.replaceChildren(h('p', { role: 'alert' }, `The demo could not start: ${error instanceof Error ? error.message : String(error)}`));
+    return;
+  }
+  byId('tenant').textContent = config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`;
+
+  const inspect = new URLSearchParams(window.location.search).has('inspect') ? consoleTraceInspector() : undefined;
+  const session = createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
+  mountApp(session, config, {
+    view,
+    main: byId('main'),
+    busy: byId('busy'),
+    error: byId('error'),
+    status: byId('status'),
+    statePath: byId('state-path'),
+    stateTags: byId('state-tags'),
+    stateHistory: byId<HTMLOListElement>('state-history'),
+    startOver: byId<HTMLButtonElement>('start-over'),
+  });
+}
+
+void boot();

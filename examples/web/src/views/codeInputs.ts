@@ -1,0 +1,39 @@
+// The two code inputs of the flow, with the hints phones and password managers look for.
+import { h } from '../dom.js';
+
+/** Six digits from an authenticator app: numeric keypad, SMS/app autofill, spaces allowed ("123 456"). */
+export function otpInput(): HTMLInputElement {
+  return h('input', {
+    id: 'otp',
+    name: 'otp',
+    type: 'text',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '\\d{3} ?\\d{3}',
+    maxlength: 7,
+    required: true,
+    spellcheck: 'false',
+    'data-testid': 'otp-input',
+  });
+}
+
+/** 24 letters and digits, shown in groups; dashes and spaces are ignored by the engine. */
+export function recoveryCodeInput(): HTMLInputElement {
+  return h('input', {
+    id: 'recovery-code',
+    name: 'recovery-code',
+    type: 'text',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    spellcheck: 'false',
+    pattern: '[A-Za-z0-9 \\-]{24,40}',
+    maxlength: 40,
+    required: true,
+    'data-testid': 'recovery-code-input',
+  });
+}
+
+/** Groups of four for reading aloud or typing: `ABCD EFGH …`. */
+export function groupsOfFour(text: string): string {
+  return text.replace(/(.{4})(?=.)/g, '$1 ');
+}

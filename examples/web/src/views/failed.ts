@@ -1,0 +1,28 @@
+// failed: the network, the server or its answer let us down. `retry` re-runs the step that failed.
+import { h } from '../dom.js';
+import type { ViewFactory } from './view.js';
+
+const TITLES: Partial<Record<string, string>> = {
+  network: 'Cannot reach the server',
+  timeout: 'The server is not answering',
+  server_error: 'The server had a problem',
+  unsupported_factor: 'This account needs another kind of factor',
+  no_authenticator: 'No authenticator to challenge',
+  unauthorized_client: 'This application is not allowed to do that',
+};
+
+export const failedView: ViewFactory = (snapshot, context) => {
+  const code = snapshot.context.error?.code ?? 'unexpected';
+  const retry = h('button', { type: 'button', 'data-testid': 'retry' }, 'Try again');
+  retry.addEventListener('click', () => context.send({ type: 'retry' }));
+  const startOver = h('button', { type: 'button', class: 'secondary', 'data-testid': 'failed-start-over' }, 'Start over');
+  startOver.addEventListener('click', () => context.restart());
+  const root = h(
+    'section',
+    { 'aria-labelledby': 'failed-title', 'data-testid': 'failed' },
+    h('h2', { id: 'failed-title' }, TITLES[code] ?? 'Something went wrong'),
+    h('p', {}, 'Nothing is lost: try the same step again, or start over.'),
+    h('p', { class: 'actions' }, retry, ' ', startOver),
+  );
+  return { root, initialFocus: retry };
+};

@@ -1,0 +1,45 @@
+// locked: too many wrong codes. The chart waits out the server's time (locked.waiting), then
+// lets the user retry (locked.ready); the page counts the time down meanwhile.
+import { h } from '../dom.js';
+import type { ViewFactory } from './view.js';
+
+export function formatWait(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+export const lockedView: ViewFactory = (snapshot, context) => {
+  const deadline = Date.now() + (snapshot.context.error?.retryAfterMs ?? 60_000);
+  const timer = h('strong', { role: 'timer', 'data-testid': 'lockout-countdown' }, formatWait(deadline - Date.now()));
+  const waiting = h('p', { 'data-testid': 'lockout-waiting' }, 'Too many wrong codes. You can try again in ', timer, '.');
+  const ready = h('p', { hidden: true, 'data-testid': 'lockout-ready' }, 'You can try again now.');
+  const retry = h('button', { type: 'button', disabled: true, 'data-testid': 'retry' }, 'Try again');
+  retry.addEventListener('click', () => context.send({ type: 'retry' }));
+  const tick = window.setInterval(() => {
+    timer.textContent = formatWait(deadline - Date.now());
+  }, 1000);
+
+  const root = h(
+    'section',
+    { 'aria-labelledby': 'locked-title', 'data-testid': 'locked' },
+    h('h2', { id: 'locked-title' }, 'Locked for a while'),
+    waiting,
+    ready,
+    h('p', {}, retry),
+  );
+  return {
+    root,
+    update(next) {
+      const isReady = next.matches({ locked: 'ready' });
+      if (isReady && retry.disabled) {
+        window.clearInterval(tick);
+        waiting.hidden = true;
+        ready.hidden = false;
+        retry.disabled = false;
+        retry.focus();
+      }
+    },
+    dispose: () => window.clearInterval(tick),
+  };
+};

@@ -1,0 +1,67 @@
+// needMfaToken: email, password and what the user came to do. Also where an expired session
+// lands (the error says so), so signing in again is the restart.
+import type { MfaIntent } from '../../../../src/index.js';
+import { field, h } from '../dom.js';
+import type { ViewFactory } from './view.js';
+
+export const signInView: ViewFactory = (_snapshot, context) => {
+  const demoUser = context.config.demoUser;
+  const username = h('input', {
+    id: 'username',
+    name: 'username',
+    type: 'email',
+    autocomplete: 'username',
+    required: true,
+    value: demoUser?.email,
+    'data-testid': 'username',
+  });
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    value: demoUser?.password,
+    'data-testid': 'password',
+  });
+  const intentChoice = (value: MfaIntent, label: string, hint: string) =>
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'intent', value, checked: context.intent === value, 'data-testid': `intent-${value}` }),
+      h('span', {}, h('strong', {}, label), h('br'), h('small', {}, hint)),
+    );
+
+  const form = h(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'sign-in-title', 'data-testid': 'sign-in-form' },
+    h('h2', { id: 'sign-in-title' }, 'Sign in'),
+    field('Email', username),
+    field('Password', password),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'What do you want to do?'),
+      intentChoice('challenge', 'Sign in with my authenticator app', 'Enrolls one first if you have none yet.'),
+      intentChoice('enroll', 'Enroll an authenticator app', 'Adds a new one; asks for a code from the current one first.'),
+    ),
+    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'sign-in' }, 'Continue'),
+    demoUser
+      ? h('p', { class: 'hint' }, 'Demo user of the embedded emulator: ', h('code', {}, demoUser.email), ' / ', h('code', {}, demoUser.password))
+      : null,
+  );
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = (form.querySelector<HTMLInputElement>('input[name=intent]:checked')?.value ?? 'challenge') as MfaIntent;
+    // The intent is fixed when a flow starts; another choice means another flow.
+    if (chosen !== context.intent) context.restart(chosen);
+    context.send({ type: 'credentials.submit', username: username.value, password: password.value });
+  });
+
+  return {
+    root: form,
+    initialFocus: username,
+    focusAfterError: () => (username.value === '' ? username : password),
+  };
+};

@@ -1,0 +1,26 @@
+// The contract between the page shell (app.ts) and one screen of the flow.
+import type { MfaIntent } from '../../../../src/index.js';
+import type { DemoConfig } from '../config.js';
+import type { FlowSnapshot, UiEvent } from '../flowSession.js';
+
+export interface ViewContext {
+  config: DemoConfig;
+  intent: MfaIntent;
+  send(event: UiEvent): void;
+  restart(intent?: MfaIntent): void;
+  /** Says something politely (copied, saved); errors go through the flow's `error` instead. */
+  announce(message: string): void;
+}
+
+export interface View {
+  root: HTMLElement;
+  /** Gets focus when the view appears. */
+  initialFocus?: HTMLElement;
+  /** Every snapshot while the view is shown, the first one included. */
+  update?(snapshot: FlowSnapshot): void;
+  /** Focus to move to after the flow reported an error on this view (e.g. the code input). */
+  focusAfterError?(): HTMLElement | undefined;
+  dispose?(): void;
+}
+
+export type ViewFactory = (snapshot: FlowSnapshot, context: ViewContext) => View;

@@ -1,0 +1,112 @@
+// `npm start`: builds the web demo, serves it with the embedded MFA emulator on one origin, and
+// runs until Ctrl-C. `--domain/--client-id[/--client-secret]` point the page at a real Auth0
+// tenant instead. Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
+import { parseArgs } from 'node:util';
+import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from './demoServer.js';
+
+const USAGE = `Usage: npm start -- [options]
+
+Serves the mfa-flow web demo and, unless --domain is given, the embedded Auth0-compatible MFA
+API emulator, on one origin.
+
+Options:
+  --port PORT            port to listen on (default ${DEFAULT_DEMO_PORT}; 0 picks a free one)
+  --host HOST            address to bind (default ${DEFAULT_DEMO_HOST})
+  --domain DOMAIN        a real Auth0 tenant, e.g. tenant.eu.auth0.com (no emulator then)
+  --client-id ID         the tenant's application (needs --domain)
+  --client-secret SECRET its secret, kept on this server, which relays the calls that need it
+  --quiet                no request log
+  -h, --help             show this text
+`;
+
+function parseFlags(argv: string[]): DemoServerOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      domain: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const options: DemoServerOptions = {};
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+    options.port = port;
+  }
+  if (values.host !== undefined) options.host = values.host;
+  if (values.domain !== undefined) {
+    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new Error('--domain must be a host name, e.g. tenant.eu.auth0.com');
+    options.domain = values.domain;
+    if (!values['client-id']) throw new Error('--domain needs --client-id');
+  } else if (values['client-id'] !== undefined || values['client-secret'] !== undefined) {
+    throw new Error('--client-id and --client-secret need --domain (the emulator has its own demo client)');
+  }
+  if (values['client-id'] !== undefined) options.clientId = values['client-id'];
+  if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
+  if (!values.quiet) options.log = (line) => process.stdout.write(`  ${line}\n`);
+  return options;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseFlags(argv);
+  } catch (error) {
+    process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  let running;
+  try {
+    running = await startDemoServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${options.port ?? DEFAULT_DEMO_PORT} is in use; pick another with \`npm start -- --port 4011\``
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    process.stderr.write(`npm start: could not start: ${message}\n`);
+    return 1;
+  }
+
+  const { config } = running;
+  const lines = [`mfa-flow web demo: ${running.url}`];
+  if (config.mode === 'emulator') {
+    lines.push(`API: embedded Auth0-compatible MFA emulator (issuer https://${config.tenant}/, client ${config.clientId})`);
+    if (config.demoUser) lines.push(`Demo user: ${config.demoUser.email} / ${config.demoUser.password}`);
+    lines.push('Any RFC 6238 authenticator app (Google Authenticator, 1Password, Aegis…) can scan the QR code.');
+  } else {
+    lines.push(`API: Auth0 tenant ${config.tenant}, client ${config.clientId}${config.mode === 'auth0-proxy' ? ' (secret kept on this server)' : ''}`);
+  }
+  lines.push('Ctrl-C to stop');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  process.stdout.write('Stopped.\n');
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
