@@ -1,6 +1,6 @@
 // The MFA statechart: every step of Auth0's MFA API flow, its branches and its failure modes.
 // Pure: services are named placeholders that `src/flow/` (or a test) provides; no I/O here.
-import { assign, cancel, fromPromise, raise, setup, type DoneActorEvent } from 'xstate';
+import { assign, cancel, enqueueActions, fromPromise, raise, setup, type DoneActorEvent } from 'xstate';
 import { normalizeOtp, normalizeRecoveryCode } from './codes.js';
 import type {
   AssociateInput,
@@ -32,8 +32,9 @@ export const MFA_FLOW_MACHINE_VERSION = 1;
 
 const MFA_TOKEN_EXPIRY = 'mfaTokenExpiry';
 const DEFAULT_MFA_TOKEN_TTL_MS = 600_000;
-const DEFAULT_LOCKOUT_MS = 60_000;
-const DEFAULT_RATE_LIMIT_MS = 1_000;
+/** Waits used when a 429 carries no usable Retry-After / x-ratelimit-reset header. */
+export const DEFAULT_LOCKOUT_MS = 60_000;
+export const DEFAULT_RATE_LIMIT_MS = 1_000;
 
 function placeholder<TOutput, TInput>(name: string) {
   return fromPromise<TOutput, TInput>(async () => {
@@ -157,6 +158,22 @@ export const mfaFlowMachine = setup({
     }),
     scheduleMfaTokenExpiry: raise({ type: 'mfaToken.expired' }, { id: MFA_TOKEN_EXPIRY, delay: 'mfaTokenTtl' }),
     cancelMfaTokenExpiry: cancel(MFA_TOKEN_EXPIRY),
+    /** After a restore: the token keeps the lifetime it had left, not a fresh one. */
+    rearmMfaTokenExpiry: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'flow.restored' || context.mfaToken === null) return;
+      enqueue.cancel(MFA_TOKEN_EXPIRY);
+      enqueue.raise(
+        { type: 'mfaToken.expired' },
+        { id: MFA_TOKEN_EXPIRY, delay: Math.max(0, event.mfaTokenExpiresInMs ?? context.mfaTokenTtlMs) },
+      );
+    }),
+    /** After a restore: a wait (lockout, rate limit) resumes with the time it had left. */
+    rearmWait: assign({
+      error: ({ context, event }) =>
+        event.type === 'flow.restored' && event.waitRemainingMs !== null && context.error !== null
+          ? { ...context.error, retryAfterMs: Math.max(0, event.waitRemainingMs) }
+          : context.error,
+    }),
     /** Losing the MFA token ends everything obtained with it; a new token starts the route afresh. */
     forgetMfaToken: assign({
       mfaToken: null,
@@ -200,6 +217,7 @@ export const mfaFlowMachine = setup({
   initial: 'needMfaToken',
   on: {
     cancel: { target: '.cancelled', actions: ['cancelMfaTokenExpiry', 'clearSubmission'] },
+    'flow.restored': { actions: 'rearmMfaTokenExpiry' },
     'mfaToken.expired': {
       guard: 'hasMfaToken',
       target: '.needMfaToken',
@@ -480,7 +498,10 @@ export const mfaFlowMachine = setup({
     locked: {
       initial: 'waiting',
       states: {
-        waiting: { after: { lockout: 'ready' } },
+        waiting: {
+          after: { lockout: 'ready' },
+          on: { 'flow.restored': { target: 'waiting', reenter: true, actions: ['rearmMfaTokenExpiry', 'rearmWait'] } },
+        },
         ready: { on: { retry: { target: '#mfaFlow.resuming', actions: 'clearError' } } },
       },
     },
@@ -488,6 +509,7 @@ export const mfaFlowMachine = setup({
     rateLimited: {
       tags: ['busy'],
       after: { rateLimit: { target: 'resuming' } },
+      on: { 'flow.restored': { target: 'rateLimited', reenter: true, actions: ['rearmMfaTokenExpiry', 'rearmWait'] } },
     },
 
     failed: {

@@ -134,7 +134,10 @@ export type MfaFlowEvent =
   | { type: 'recoveryCodes.acknowledge' }
   | { type: 'retry' }
   | { type: 'cancel' }
-  | { type: 'mfaToken.expired' };
+  | { type: 'mfaToken.expired' }
+  /** Sent once by the flow layer right after restoring a persisted snapshot: XState does not
+   *  persist timers, so the chart re-arms them from the times that were saved beside it. */
+  | { type: 'flow.restored'; mfaTokenExpiresInMs: number | null; waitRemainingMs: number | null };
 
 export interface MfaFlowOutput {
   tokens: TokenSet;

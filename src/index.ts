@@ -1,6 +1,21 @@
 // mfa-flow: Auth0's MFA API as an explicit XState v5 statechart with ky services.
 export { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor } from './flow/createMfaFlow.js';
 export { createMfaActors } from './flow/actors.js';
+export {
+  PERSISTED_FLOW_FORMAT,
+  type PersistedMfaFlow,
+  type RestoreOutcome,
+  type RestoreRefusal,
+} from './flow/persist.js';
+export {
+  createMemorySnapshotStore,
+  createWebStorageSnapshotStore,
+  loadFlowRecord,
+  saveFlowRecord,
+  type SaveOptions,
+  type SnapshotStore,
+} from './flow/snapshotStore.js';
+export { decryptPersistedFlow, encryptPersistedFlow, generateSnapshotKey } from './flow/encryption.js';
 export { mfaFlowMachine, MFA_FLOW_MACHINE_VERSION, toFlowError, type MfaFlowMachine } from '../machines/mfaFlow.js';
 export { normalizeOtp, normalizeRecoveryCode } from '../machines/codes.js';
 export { MFA_ERROR_CODES } from '../machines/types.js';

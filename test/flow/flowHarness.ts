@@ -46,9 +46,13 @@ export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
-    let grant: string | undefined;
-    if (url.pathname === '/oauth/token') grant = new URLSearchParams(await request.clone().text()).get('grant_type') ?? undefined;
-    requests.push({ method: request.method, path: url.pathname, signal: request.signal, ...(grant ? { grant } : {}) });
+    // Recorded before any await, so a request counts from the moment it is made.
+    const recorded: RecordedRequest = { method: request.method, path: url.pathname, signal: request.signal };
+    requests.push(recorded);
+    if (url.pathname === '/oauth/token') {
+      const grant = new URLSearchParams(await request.clone().text()).get('grant_type');
+      if (grant !== null) recorded.grant = grant;
+    }
     for (const fault of faults) {
       const answer = await fault(request);
       if (answer !== undefined) return answer;
