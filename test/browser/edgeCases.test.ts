@@ -1,0 +1,127 @@
+// The web demo when things go wrong or branch: a network error with retry (and the busy
+// indicator while a request hangs), an expired session, a lockout with its countdown, and the
+// chooser of a user with two authenticator apps.
+import type { Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrollViaApi, openDemo, readSecret, signIn, submitOtp, totpAt, waitForState, wrongCodeAt, type DemoHarness } from './support.js';
+
+describe('web demo: errors and branches', () => {
+  let demo: DemoHarness;
+  let secret = '';
+
+  beforeAll(async () => {
+    // Three attempts, one back every 3 s of emulator time: a lockout the test can wait out.
+    demo = await openDemo({ emulator: { attempts: { limit: 3, refillSeconds: 3 } } });
+    ({ secret } = await enrollViaApi(demo.server.url, demo.clock));
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  test('shows the busy indicator while a request hangs, a network error with a retry, and recovers', async () => {
+    const { page, clock, server } = demo;
+    let held: Route | undefined;
+    let arrived: () => void = () => {};
+    const challengeArrived = new Promise<void>((resolve) => (arrived = resolve));
+    await page.route('**/mfa/challenge', (route) => {
+      held = route;
+      arrived();
+    });
+    await page.goto(server.url);
+    await signIn(page, 'challenge');
+
+    await challengeArrived;
+    await waitForState(page, 'challenging');
+    await page.getByTestId('busy').waitFor({ state: 'visible' });
+    await expect(page.locator('main').getAttribute('aria-busy')).resolves.toBe('true');
+    await held?.abort('internetdisconnected');
+
+    await waitForState(page, 'failed');
+    await page.getByTestId('error').filter({ hasText: /Cannot reach the server/ }).waitFor();
+    await page.getByTestId('busy').waitFor({ state: 'hidden' });
+    const retry = page.getByTestId('retry');
+    await expect(retry.evaluate((button) => button === document.activeElement)).resolves.toBe(true);
+
+    await page.unroute('**/mfa/challenge');
+    await retry.click();
+    await waitForState(page, 'verifying.idle');
+    clock.advance(30_000);
+    await submitOtp(page, totpAt(secret, clock.now()));
+    await waitForState(page, 'authenticated');
+  });
+
+  test('an expired session says so and signing in again restarts the flow', async () => {
+    const { page, clock } = demo;
+    await page.getByTestId('start-again').click();
+    await signIn(page, 'challenge');
+    await waitForState(page, 'verifying.idle');
+
+    clock.advance(601_000); // past the emulator's 10-minute mfa_token
+    await submitOtp(page, totpAt(secret, clock.now()));
+    await waitForState(page, 'needMfaToken.idle');
+    const error = page.getByTestId('error');
+    await error.filter({ hasText: /session expired/i }).waitFor();
+    await expect(error.getAttribute('data-error-code')).resolves.toBe('mfa_token_expired');
+
+    await signIn(page, 'challenge');
+    await waitForState(page, 'verifying.idle');
+    clock.advance(30_000);
+    await submitOtp(page, totpAt(secret, clock.now()));
+    await waitForState(page, 'authenticated');
+  });
+
+  test('too many wrong codes lock the user out with a countdown, then a retry works', async () => {
+    const { page, clock } = demo;
+    await page.getByTestId('start-again').click();
+    clock.advance(30_000);
+    await signIn(page, 'challenge');
+    await waitForState(page, 'verifying.idle');
+
+    const statePath = page.getByTestId('state-path');
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await submitOtp(page, wrongCodeAt(secret, clock.now()));
+      await statePath.filter({ hasText: /^(verifying\.idle|locked\.\w+)$/ }).waitFor();
+      if ((await statePath.innerText()).startsWith('locked')) break;
+    }
+    await waitForState(page, 'locked.waiting');
+    await page.getByTestId('error').filter({ hasText: /Too many attempts/ }).waitFor();
+    await expect(page.getByTestId('lockout-countdown').innerText()).resolves.toMatch(/^0:0[0-3]$/);
+    await expect(page.getByTestId('retry').isDisabled()).resolves.toBe(true);
+
+    await waitForState(page, 'locked.ready');
+    await page.getByTestId('lockout-ready').waitFor();
+    clock.advance(30_000); // refills the bucket and moves to a fresh step
+    await page.getByTestId('retry').click();
+    await waitForState(page, 'verifying.idle');
+    await submitOtp(page, totpAt(secret, clock.now()));
+    await waitForState(page, 'authenticated');
+  });
+
+  test('enrolling a second app challenges the first; then sign-in asks which app to use', async () => {
+    const { page, clock } = demo;
+    await page.getByTestId('start-again').click();
+    clock.advance(30_000);
+    await signIn(page, 'enroll');
+    // "Before associating another factor with the user, you must challenge the user with the existing factor."
+    await waitForState(page, 'verifying.idle');
+    await submitOtp(page, totpAt(secret, clock.now()));
+    await waitForState(page, 'awaitingConfirmation.idle');
+    const secondSecret = await readSecret(page);
+    expect(secondSecret).not.toBe(secret);
+    await submitOtp(page, totpAt(secondSecret, clock.now()));
+    await waitForState(page, 'authenticated'); // no recovery code: the user has one already
+    await expect(page.getByTestId('enrolled').innerText()).resolves.toBe('yes');
+
+    await page.getByTestId('start-again').click();
+    clock.advance(30_000);
+    await signIn(page, 'challenge');
+    await waitForState(page, 'listing.choosing');
+    const options = page.getByTestId('authenticator-option');
+    await expect(options.count()).resolves.toBe(2);
+    await options.nth(1).check();
+    await page.getByTestId('choose').click();
+    await waitForState(page, 'verifying.idle');
+    await submitOtp(page, totpAt(secondSecret, clock.now()));
+    await waitForState(page, 'authenticated');
+  });
+});
