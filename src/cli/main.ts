@@ -1,10 +1,12 @@
 // Entry point of the `mfa-flow` command: dispatches to a subcommand.
+import { runDemoCommand } from './demoCommand.js';
 import { runEmulatorCommand } from './emulatorCommand.js';
 
 const USAGE = `Usage: mfa-flow <command> [options]
 
 Commands:
   emulator   start the local Auth0-compatible MFA API emulator
+  demo       run the MFA flow in the terminal (--auto: enroll, challenge, recovery unattended)
   help       show this text
 `;
 
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'emulator':
       return runEmulatorCommand(rest);
+    case 'demo':
+      return runDemoCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,207 @@
+// `mfa-flow demo`: the MFA flow in a terminal, on the public API of mfa-flow as a user's own
+// app would use it. Against the embedded emulator (started in-process on a free port) unless
+// --domain names a real Auth0 tenant. `--auto` runs enroll → challenge → recovery unattended.
+// Exit codes: 0 success, 1 failure (or input ended), 2 bad flags, 130 Ctrl-C.
+import { parseArgs } from 'node:util';
+import { createMfaFlow, type MfaFlowActor, type MfaFlowOutput, type MfaIntent } from '../index.js';
+import { DEFAULT_CLIENT, DEFAULT_USER, startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { runAutoDemo } from './demo/auto.js';
+import { shiftableClock, wallClock, type StepClock } from './demo/codes.js';
+import { driveFlow } from './demo/driveFlow.js';
+import { interactiveResponder } from './demo/interactive.js';
+import { Prompter, type PrompterStreams } from './demo/prompter.js';
+
+const USAGE = `Usage: mfa-flow demo [options]
+
+Runs Auth0's MFA flow in the terminal: sign in, enroll an authenticator app from a QR code,
+sign in with a code or a recovery code. Uses a fresh embedded emulator unless --domain is given.
+
+Options:
+  --auto                  no questions: enroll, then sign in with a code, then with the
+                          recovery code, computing codes from the secret (a smoke test)
+  --intent enroll|challenge
+                          what the (first) flow does (default: challenge, which enrolls first
+                          when the user has no authenticator; enroll with --auto)
+  --domain DOMAIN         a real Auth0 tenant, e.g. tenant.eu.auth0.com
+  --client-id ID          its application (needs --domain)
+  --client-secret SECRET  its secret, for a confidential application
+  -h, --help              show this text
+`;
+
+export interface DemoStreams extends PrompterStreams {
+  error: NodeJS.WritableStream;
+}
+
+interface DemoFlags {
+  auto: boolean;
+  intent: MfaIntent | undefined;
+  tenant?: { domain: string; clientId: string; clientSecret?: string };
+}
+
+class UsageError extends Error {}
+
+function parseFlags(argv: string[]): DemoFlags | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      auto: { type: 'boolean' },
+      intent: { type: 'string' },
+      domain: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  if (values.intent !== undefined && values.intent !== 'enroll' && values.intent !== 'challenge') {
+    throw new UsageError(`--intent must be enroll or challenge, got "${values.intent}"`);
+  }
+  const flags: DemoFlags = { auto: values.auto === true, intent: values.intent };
+  if (values.domain === undefined) {
+    if (values['client-id'] !== undefined || values['client-secret'] !== undefined) {
+      throw new UsageError('--client-id and --client-secret need --domain');
+    }
+    return flags;
+  }
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new UsageError('--domain must be a host name, e.g. tenant.eu.auth0.com');
+  if (!values['client-id']) throw new UsageError('--domain needs --client-id');
+  flags.tenant = {
+    domain: values.domain,
+    clientId: values['client-id'],
+    ...(values['client-secret'] ? { clientSecret: values['client-secret'] } : {}),
+  };
+  return flags;
+}
+
+export async function runDemoCommand(
+  argv: string[],
+  streams: DemoStreams = { input: process.stdin, output: process.stdout, error: process.stderr },
+): Promise<number> {
+  let flags: DemoFlags;
+  try {
+    const parsed = parseFlags(argv);
+    if (parsed === 'help') {
+      streams.output.write(USAGE);
+      return 0;
+    }
+    flags = parsed;
+  } catch (error) {
+    streams.error.write(`mfa-flow demo: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const print = (line: string) => void streams.output.write(`${line}\n`);
+
+  // The embedded emulator runs on a clock this command owns, so --auto can step it forward.
+  const clock: StepClock = flags.tenant ? wallClock() : shiftableClock();
+  let emulator: RunningEmulator | undefined;
+  let prompter: Prompter | undefined;
+  let currentFlow: MfaFlowActor | undefined;
+  let interruptedBy: NodeJS.Signals | undefined;
+  const abort = new AbortController();
+
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (interruptedBy) return;
+    interruptedBy = signal;
+    print('\nCancelled.');
+    currentFlow?.send({ type: 'cancel' }); // aborts the request in flight, if any
+    prompter?.interrupt();
+    abort.abort();
+  };
+  const onSigint = () => interrupt('SIGINT');
+  const onSigterm = () => interrupt('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const needPrompter = () => (prompter ??= new Prompter(streams, onSigint));
+
+  try {
+    let api: { baseUrl?: string; domain?: string; clientId: string; clientSecret?: string; mfaAudience?: string };
+    let defaults: { username: string; password: string } | undefined;
+    if (flags.tenant) {
+      api = flags.tenant;
+      print(`mfa-flow demo against the Auth0 tenant ${flags.tenant.domain}. Ctrl-C cancels.`);
+    } else {
+      emulator = await startEmulator({ port: 0, host: '127.0.0.1', clock: clock.now });
+      api = {
+        baseUrl: emulator.url,
+        clientId: DEFAULT_CLIENT.id,
+        ...(DEFAULT_CLIENT.secret === undefined ? {} : { clientSecret: DEFAULT_CLIENT.secret }),
+        mfaAudience: emulator.mfaAudience,
+      };
+      defaults = { username: DEFAULT_USER.email, password: DEFAULT_USER.password };
+      print(`mfa-flow demo against the embedded MFA emulator at ${emulator.url} (a fresh tenant: ${DEFAULT_USER.email} has no authenticator yet). Ctrl-C cancels.`);
+    }
+    const createFlow = (intent: MfaIntent) => {
+      currentFlow = createMfaFlow({ ...api, intent });
+      return currentFlow;
+    };
+
+    if (flags.auto) {
+      const result = await runAutoDemo({
+        createFlow,
+        // Only a real tenant's credentials are asked for; the prompt reader starts on that first use.
+        credentials: defaults ? async () => defaults : () => interactiveResponder({ prompter: needPrompter(), print }).credentials(undefined),
+        clock,
+        ...(flags.intent === undefined ? {} : { intent: flags.intent }),
+        print,
+        signal: abort.signal,
+      });
+      if (interruptedBy) return exitCodeFor(interruptedBy);
+      if (result.kind === 'failed') print(`✗ ${result.message}`);
+      return result.kind === 'ok' ? 0 : 1;
+    }
+
+    const responder = interactiveResponder({ prompter: needPrompter(), print, ...(defaults ? { defaults } : {}) });
+    let intent: MfaIntent = flags.intent ?? 'challenge';
+    for (;;) {
+      const flow = createFlow(intent);
+      flow.start();
+      const outcome = await driveFlow(flow, responder).finally(() => flow.stop());
+      if (interruptedBy) return exitCodeFor(interruptedBy);
+      if (outcome.kind === 'cancelled') {
+        print('✗ Input ended before the flow did.');
+        return 1;
+      }
+      if (outcome.kind === 'failed') {
+        print(`✗ ${outcome.message}`);
+        return 1;
+      }
+      report(outcome.output, print);
+      const again = await needPrompter().ask('Sign in again (with a code or a recovery code)? [y/N]: ');
+      if (interruptedBy) return exitCodeFor(interruptedBy);
+      if (again === null || !/^y/i.test(again.trim())) return 0;
+      intent = 'challenge';
+    }
+  } catch (error) {
+    if (interruptedBy) return exitCodeFor(interruptedBy);
+    streams.error.write(`mfa-flow demo: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    prompter?.close();
+    currentFlow?.stop();
+    await emulator?.close();
+  }
+}
+
+function exitCodeFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/** The result, without a single token: what a user needs to know, and the replacement recovery code. */
+function report(output: MfaFlowOutput, print: (line: string) => void): void {
+  print('');
+  print('✓ Authenticated.');
+  print(`  New authenticator enrolled: ${output.enrolled ? 'yes' : 'no'}`);
+  const { tokens } = output;
+  print(
+    `  Tokens: ${tokens.tokenType} access token, expires in ${tokens.expiresIn} s, scope "${tokens.scope ?? ''}"` +
+      `${tokens.idToken ? ', and an ID token' : ''} (not shown)`,
+  );
+  if (output.newRecoveryCode) {
+    print('  The recovery code you used is spent. Your new one (save it, it is shown only now):');
+    print(`  ${output.newRecoveryCode}`);
+  }
+}

@@ -1,0 +1,108 @@
+// `mfa-flow demo` as a user runs it: `--auto` end to end, an interactive run typed through stdin
+// (a wrong code, the right one, then a second sign-in with the recovery code), and Ctrl-C.
+import { Secret, TOTP } from 'otpauth';
+import { afterEach, describe, expect, test } from 'vitest';
+import { spawnCli, type CliProcess } from './cliProcess.js';
+
+const running: CliProcess[] = [];
+function start(args: string[]): CliProcess {
+  const cli = spawnCli(args);
+  running.push(cli);
+  return cli;
+}
+afterEach(() => {
+  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+});
+
+/** The code a phone shows now (the embedded emulator runs on wall time in interactive mode). */
+function codeNow(secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+}
+
+function wrongCode(secret: string): string {
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+  const near = new Set([-2, -1, 0, 1, 2].map((step) => totp.generate({ timestamp: Date.now() + step * 30_000 })));
+  for (let n = 111_111; ; n++) if (!near.has(String(n))) return String(n);
+}
+
+/** Nothing the demo prints may be a password, a token or the client secret. */
+function expectNoSecretsIn(output: string): void {
+  expect(output).not.toContain('demo-password');
+  expect(output).not.toContain('demo-secret');
+  expect(output).not.toMatch(/eyJ[\w-]+\.eyJ/); // a JWT
+}
+
+describe('mfa-flow demo', () => {
+  test('--auto runs enroll, challenge and recovery unattended and exits 0', async () => {
+    const cli = start(['demo', '--auto']);
+    await cli.expect(/embedded MFA emulator at http:\/\/127\.0\.0\.1:\d+/);
+    await cli.expect(/\[1\/3\] enroll: secret [A-Z2-7]{32}\n/);
+    const enrolledCode = (await cli.expect(/\[1\/3\] enroll: recovery code ([A-Z0-9]{24}) \(acknowledged\)/))[1];
+    await cli.expect(/\[1\/3\] enroll: authenticated, authenticator enrolled/);
+    await cli.expect(/\[2\/3\] challenge: authenticated with a code from the app/);
+    const newCode = (await cli.expect(/\[3\/3\] recovery: authenticated; new recovery code ([A-Z0-9]{24})/))[1];
+    await cli.expect(/All three flows succeeded/);
+    await expect(cli.exited).resolves.toBe(0);
+    expect(newCode).not.toBe(enrolledCode);
+    expectNoSecretsIn(cli.stdout());
+    expect(cli.stderr()).toBe('');
+  });
+
+  test('an interactive run: a wrong code, the right one, then a sign-in with the recovery code', async () => {
+    const cli = start(['demo']);
+    await cli.expect(/Email \[demo@example\.com\]: $/m);
+    cli.type('');
+    await cli.expect(/Password \[Enter for the demo user's\]: /);
+    cli.type('');
+
+    await cli.expect(/Scan this QR code/);
+    await cli.expect(/[▀▄█]{10,}/); // the QR code, drawn with half blocks
+    const secret = (await cli.expect(/Secret: ([A-Z2-7]{32})\n/))[1] ?? '';
+    await cli.expect(/Code from the app: /);
+    cli.type(wrongCode(secret));
+    await cli.expect(/✗ That code is not right/);
+    await cli.expect(/Code from the app: /);
+    cli.type(codeNow(secret));
+
+    const recoveryCode = (await cli.expect(/shown only now\):\n {2}([A-Z0-9]{24})\n/))[1] ?? '';
+    await cli.expect(/Press Enter once you have saved it: /);
+    cli.type('');
+    await cli.expect(/✓ Authenticated\.\n {2}New authenticator enrolled: yes/);
+
+    await cli.expect(/Sign in again .*\[y\/N\]: /);
+    cli.type('y');
+    await cli.expect(/Email \[demo@example\.com\]: /);
+    cli.type('');
+    await cli.expect(/Password .*: /);
+    cli.type('');
+    await cli.expect(/Code from the app \(or a recovery code\): /);
+    cli.type(recoveryCode);
+    await cli.expect(/✓ Authenticated\.\n {2}New authenticator enrolled: no/);
+    const newCode = (await cli.expect(/Your new one .*:\n {2}([A-Z0-9]{24})\n/))[1];
+    expect(newCode).not.toBe(recoveryCode);
+    await cli.expect(/Sign in again .*\[y\/N\]: /);
+    cli.type('n');
+
+    await expect(cli.exited).resolves.toBe(0);
+    expectNoSecretsIn(cli.stdout());
+  });
+
+  test('Ctrl-C cancels the flow and exits 130', async () => {
+    const cli = start(['demo']);
+    await cli.expect(/Email \[demo@example\.com\]: /);
+    cli.type('');
+    await cli.expect(/Password .*: /);
+    cli.type('');
+    await cli.expect(/Code from the app: /);
+    cli.child.kill('SIGINT');
+    await cli.expect(/Cancelled\./);
+    await expect(cli.exited).resolves.toBe(130);
+  });
+
+  test('bad flags exit 2 with the usage', async () => {
+    const cli = start(['demo', '--intent', 'sideways']);
+    await expect(cli.exited).resolves.toBe(2);
+    expect(cli.stderr()).toMatch(/--intent must be enroll or challenge/);
+    expect(cli.stderr()).toMatch(/Usage: mfa-flow demo/);
+  });
+});
