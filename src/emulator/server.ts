@@ -44,7 +44,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
   handle = (request) => emulator.app.fetch(request);
 
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const urlHost = reachableHost(address);
   return {
     url: `http://${urlHost}:${address.port}`,
     domain,
@@ -58,4 +58,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
   };
+}
+
+// A wildcard bind (0.0.0.0, ::) is not an address to connect to; point the URL at loopback.
+function reachableHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }

@@ -96,3 +96,13 @@ describe('startEmulator options and shutdown', () => {
     }
   });
 });
+
+test('a wildcard bind reports a loopback URL that works', async () => {
+  const running = await startEmulator({ port: 0, host: '0.0.0.0' });
+  try {
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).toBe(200);
+  } finally {
+    await running.close();
+  }
+});
