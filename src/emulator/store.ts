@@ -3,99 +3,33 @@
 // have decided a request succeeds (or, for the bucket, failed a code); the read-only
 // EmulatorStore view is what tests inspect.
 import { createHash } from 'node:crypto';
-import { bucketAt, fullBucket, nextRefillAt, takeAttempt, type AttemptBucket, type BucketPolicy } from './attemptBucket.js';
+import { bucketAt, fullBucket, nextRefillAt, takeAttempt, type BucketPolicy } from './attemptBucket.js';
 import { deviceId, opaqueToken, userId } from './identifiers.js';
 import type { ResolvedConfig } from './options.js';
 import { hashPassword } from './passwords.js';
 import { hashRecoveryCode, newRecoveryCode } from './recoveryCodes.js';
 import { newTotpSecret } from './totp.js';
+import type {
+  Authenticator,
+  AuthenticatorKind,
+  AuthenticatorView,
+  EmulatorEvent,
+  EmulatorStore,
+  MfaTokenLookup,
+  MfaTokenRecord,
+  OtpAuthenticator,
+  RecoveryCodeAuthenticator,
+  UserRecord,
+} from './storeTypes.js';
 
-export type AuthenticatorKind = 'otp' | 'recovery-code';
-
-export interface EmulatorEvent {
-  type:
-    | 'code_accepted'
-    | 'code_rejected'
-    | 'associated'
-    | 'confirmed'
-    | 'recovery_code_used'
-    | 'authenticator_deleted'
-    | 'mfa_token_issued';
-  at: number;
-  userId: string;
-  authenticatorId?: string;
-  kind?: AuthenticatorKind;
-}
-
-export interface AuthenticatorView {
-  id: string;
-  type: AuthenticatorKind;
-  active: boolean;
-  createdAt: number;
-}
-
-/** What tests may look at; the emulator's own routes use the wider TenantStore. */
-export interface EmulatorStore {
-  /** Append-only audit log; never carries secrets. */
-  events(): readonly EmulatorEvent[];
-  /** The user's authenticators as GET /mfa/authenticators lists them (expired pending ones hidden). */
-  authenticators(email: string, now?: number): readonly AuthenticatorView[];
-  attemptsRemaining(email: string, now?: number): number;
-  /** The user id (`sub`) of an email, as events and tokens carry it. */
-  userId(email: string): string | undefined;
-  /** A deterministic, JSON-serialisable picture of every mutable datum (digests, not secrets). */
-  dump(): unknown;
-}
+// Routes and tests import the data shapes from here, next to the store that holds them.
+export type * from './storeTypes.js';
 
 /** Pending (unconfirmed) associations are dropped after a day. */
 export const PENDING_AUTHENTICATOR_TTL_MS = 24 * 60 * 60 * 1000;
 export const MAX_PENDING_AUTHENTICATORS = 50;
 // Expired mfa_tokens are kept a while so they answer "expired" rather than "malformed".
 const EXPIRED_MFA_TOKEN_MEMORY_MS = 24 * 60 * 60 * 1000;
-
-export interface OtpAuthenticator {
-  type: 'otp';
-  id: string;
-  active: boolean;
-  createdAt: number;
-  secret: string;
-  lastAcceptedStep: number | undefined;
-  /** Digest of the recovery code handed out with this association, if one was. */
-  associationRecoveryCodeHash: string | undefined;
-}
-
-export interface RecoveryCodeAuthenticator {
-  type: 'recovery-code';
-  id: string;
-  active: boolean;
-  createdAt: number;
-  codeHash: string | undefined;
-}
-
-export type Authenticator = OtpAuthenticator | RecoveryCodeAuthenticator;
-
-export interface UserRecord {
-  id: string;
-  email: string;
-  passwordHash: string;
-  authenticators: Authenticator[];
-  bucket: AttemptBucket;
-}
-
-export interface MfaTokenRecord {
-  digest: string;
-  userId: string;
-  clientId: string;
-  audience: string | undefined;
-  scope: string | undefined;
-  issuedAt: number;
-  expiresAt: number;
-}
-
-export type MfaTokenLookup =
-  | { status: 'unknown' }
-  | { status: 'expired'; record: MfaTokenRecord }
-  | { status: 'valid'; record: MfaTokenRecord; user: UserRecord };
 
 export class TenantStore implements EmulatorStore {
   readonly #config: ResolvedConfig;
