@@ -245,6 +245,11 @@ describe('/mfa/challenge rows', () => {
     expectError(await h.challenge({ mfa_token: await h.mfaToken(), client_secret: 'wrong' }), 401, 'invalid_client');
   });
 
+  test('a client without the mfa-otp grant → 403 unauthorized_client', async () => {
+    const h = createHarness({ clients: [{ id: DEMO.clientId, secret: DEMO.clientSecret, grants: ['password'] }] });
+    expectError(await h.challenge({ mfa_token: await h.mfaToken() }), 403, 'unauthorized_client');
+  });
+
   test('missing mfa_token or client_id → 400 invalid_request naming it', async () => {
     const h = createHarness();
     expectError(await h.challenge({}), 400, 'invalid_request', 'Missing required parameter: mfa_token');
