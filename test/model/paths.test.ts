@@ -1,0 +1,100 @@
+// Every path of the chart, for real: xstate/graph walks the chart (user events in their
+// variants, every outcome of every service, timers, restore) into a finite graph; shortest
+// paths to each of its states, one more edge for every transition not yet taken, and the
+// simple paths of the happy graph are then executed with the real flow against the emulator.
+// Fails when any state node or transition of the machine is not reached by an executed path,
+// so a new state or transition must come with a way to reach it.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MfaFlowInput } from '../../machines/types.js';
+import { eventsFor, INVENTORY, type ChartSnapshot, type ModelEvent } from './chartModel.js';
+import { chartModel, planPaths, type ChartModel, type GraphStats, type PlannedPath } from './pathPlan.js';
+import { newTotals, runPlannedPath } from './pathRunner.js';
+
+const AUDIENCE = 'https://localhost:4010/mfa/';
+const CONCURRENCY = 3;
+
+/** The happy graph: no failures, no cancel, no timers; only answers a working tenant gives. */
+const happyEvents = (s: ChartSnapshot): ModelEvent[] =>
+  eventsFor(s).filter((e) => {
+    if (e.type.startsWith('xstate.error.')) return (e.error as { code: string }).code === 'already_enrolled';
+    if (['cancel', 'mfaToken.expired', 'flow.restored', 'retry'].includes(e.type) || e.type.startsWith('xstate.after.')) return false;
+    if (e.type === 'otp.submit') return String(e.otp).length === 6;
+    if (e.type === 'recoveryCode.submit') return String(e.recoveryCode).length >= 24;
+    if (e.type === 'credentials.submit') return e.password !== '';
+    if (e.type === 'authenticator.select') return !String(e.authenticatorId).includes('unknown');
+    return !['tokens', 'other', 'withoutRecoveryCode'].includes(String(e.label)) || s.context.enrollToken !== null;
+  });
+
+const GRAPHS: Array<{ name: string; input: MfaFlowInput; options: Parameters<typeof planPaths>[3] }> = [
+  { name: 'challenge', input: { intent: 'challenge', mfaAudience: AUDIENCE }, options: { simple: happyEvents } },
+  { name: 'enroll', input: { intent: 'enroll', mfaAudience: AUDIENCE }, options: { simple: happyEvents } },
+  // A token given as input starts the route at once: the first steps of those graphs suffice.
+  { name: 'challenge, token given', input: { intent: 'challenge', mfaAudience: AUDIENCE, mfaToken: 'given' }, options: { maxShortestLength: 3, edges: false } },
+  { name: 'enroll, token given', input: { intent: 'enroll', mfaAudience: AUDIENCE, mfaToken: 'given' }, options: { maxShortestLength: 3, edges: false } },
+];
+
+const plan = (() => {
+  const seen = new Set<string>();
+  const planned: Array<{ planned: PlannedPath; model: ChartModel }> = [];
+  const stats: GraphStats[] = [];
+  for (const graph of GRAPHS) {
+    const model = chartModel(graph.input);
+    const result = planPaths(graph.name, model, seen, graph.options);
+    stats.push(result.stats);
+    for (const planned1 of result.paths) planned.push({ planned: planned1, model });
+  }
+  return { planned, stats };
+})();
+
+const totals = newTotals();
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+process.on('unhandledRejection', onUnhandled);
+afterAll(() => void process.off('unhandledRejection', onUnhandled));
+
+describe('every path of the chart, against the emulator', () => {
+  it('runs every planned path; each step lands in the state the graph predicts', { timeout: 120_000 }, async () => {
+    const started = performance.now();
+    const failures: string[] = [];
+    const queue = [...plan.planned];
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        try {
+          await runPlannedPath(item.planned, item.model, totals);
+        } catch (error) {
+          failures.push(`[${item.planned.graph} / ${item.planned.kind}] ${(error as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const real = [...totals.realised.values()].reduce((n, v) => n + v.real, 0);
+    const faulted = [...totals.realised.values()].reduce((n, v) => n + v.fault, 0);
+    const byKind = (kind: PlannedPath['kind']) => plan.planned.filter((p) => p.planned.kind === kind).length;
+    console.log(
+      [
+        `chart: ${INVENTORY.states.length} state nodes, ${INVENTORY.transitions.length} transitions`,
+        ...plan.stats.map((s) => `graph "${s.graph}": ${s.states} states, ${s.edges} edges → ${s.shortest} shortest + ${s.edgePaths} edge + ${s.simple} simple paths`),
+        `executed ${plan.planned.length} paths (${byKind('shortest')} shortest, ${byKind('edge')} edge, ${byKind('simple')} simple), ${totals.steps} steps, ${totals.requests} requests, ${Math.round(performance.now() - started)} ms`,
+        `service outcomes: ${real} by the emulator itself, ${faulted} by an injected fault:`,
+        ...[...totals.realised.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, { real: r, fault: f }]) => `  ${key.padEnd(42)} ${String(r).padStart(3)} real ${String(f).padStart(3)} fault`),
+      ].join('\n'),
+    );
+    expect(failures, failures.join('\n\n')).toEqual([]);
+    expect(unhandled.map(String)).toEqual([]);
+  });
+
+  it('reaches every state node and takes every transition of the machine', () => {
+    const missingStates = INVENTORY.states.filter((s) => !totals.coverage.states.has(s));
+    const missingTransitions = INVENTORY.transitions.filter((t) => !totals.coverage.transitions.has(t));
+    console.log(
+      `covered ${INVENTORY.states.length - missingStates.length}/${INVENTORY.states.length} state nodes, ` +
+        `${INVENTORY.transitions.length - missingTransitions.length}/${INVENTORY.transitions.length} transitions`,
+    );
+    expect(missingStates, 'state nodes no executed path reached').toEqual([]);
+    expect(missingTransitions, 'transitions no executed path took').toEqual([]);
+  });
+});
