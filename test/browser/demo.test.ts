@@ -13,7 +13,8 @@ const DOCS_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', impor
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOT === '1' || !existsSync(DOCS_SCREENSHOT) ? DOCS_SCREENSHOT : join(tmpdir(), 'mfa-flow-demo-screenshot.png');
 
-describe('web demo: enroll, challenge, recover', () => {
+// Each step waits on a condition with its own timeout; the test's is a ceiling for a loaded CI machine.
+describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
   let demo: DemoHarness;
   let secret = '';
   let recoveryCode = '';

@@ -5,13 +5,15 @@ import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enrollViaApi, openDemo, readSecret, signIn, submitOtp, totpAt, waitForState, wrongCodeAt, type DemoHarness } from './support.js';
 
-describe('web demo: errors and branches', () => {
+// Each step waits on a condition with its own timeout; the test's is a ceiling for a loaded CI machine.
+describe('web demo: errors and branches', { timeout: 30_000 }, () => {
   let demo: DemoHarness;
   let secret = '';
 
   beforeAll(async () => {
-    // Three attempts, one back every 3 s of emulator time: a lockout the test can wait out.
-    demo = await openDemo({ emulator: { attempts: { limit: 3, refillSeconds: 3 } } });
+    // Three attempts, one back every 5 s of emulator time: a lockout short enough to wait out, long
+    // enough to observe its countdown on a busy machine.
+    demo = await openDemo({ emulator: { attempts: { limit: 3, refillSeconds: 5 } } });
     ({ secret } = await enrollViaApi(demo.server.url, demo.clock));
   });
   afterAll(async () => {
@@ -85,7 +87,7 @@ describe('web demo: errors and branches', () => {
     }
     await waitForState(page, 'locked.waiting');
     await page.getByTestId('error').filter({ hasText: /Too many attempts/ }).waitFor();
-    await expect(page.getByTestId('lockout-countdown').innerText()).resolves.toMatch(/^0:0[0-3]$/);
+    await expect(page.getByTestId('lockout-countdown').innerText()).resolves.toMatch(/^0:0[0-5]$/);
     await expect(page.getByTestId('retry').isDisabled()).resolves.toBe(true);
 
     await waitForState(page, 'locked.ready');

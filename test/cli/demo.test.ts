@@ -32,7 +32,8 @@ function expectNoSecretsIn(output: string): void {
   expect(output).not.toMatch(/eyJ[\w-]+\.eyJ/); // a JWT
 }
 
-describe('mfa-flow demo', () => {
+// Each step waits on a condition with its own timeout; the test's is a ceiling for a loaded CI machine.
+describe('mfa-flow demo', { timeout: 30_000 }, () => {
   test('--auto runs enroll, challenge and recovery unattended and exits 0', async () => {
     const cli = start(['demo', '--auto']);
     await cli.expect(/embedded MFA emulator at http:\/\/127\.0\.0\.1:\d+/);

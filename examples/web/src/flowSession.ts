@@ -68,9 +68,7 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       flow.stop();
       intent = nextIntent;
       flow = createFlow(options, intent);
-      attach();
-      const snapshot = flow.getSnapshot();
-      listeners.forEach((listener) => listener(snapshot, flow));
+      attach(); // starting the new flow tells every listener its first snapshot
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -3,7 +3,7 @@ import { field, focusInput, h } from '../dom.js';
 import { otpInput, recoveryCodeInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
-export const verifyView: ViewFactory = (_snapshot, context) => {
+export const verifyView: ViewFactory = (snapshot, context) => {
   const otp = otpInput();
   const recoveryCode = recoveryCodeInput();
 
@@ -44,7 +44,14 @@ export const verifyView: ViewFactory = (_snapshot, context) => {
     'section',
     { 'aria-labelledby': 'verify-title', 'data-testid': 'verify' },
     h('h2', { id: 'verify-title' }, 'Enter your code'),
-    h('p', {}, 'Open your authenticator app and type the current code for this account.'),
+    h(
+      'p',
+      {},
+      // Enrolling another app starts with a challenge of the existing one (Auth0's rule).
+      snapshot.context.intent === 'enroll'
+        ? 'To add another authenticator app, first confirm it is you with a code from the one you have.'
+        : 'Open your authenticator app and type the current code for this account.',
+    ),
     otpForm,
     recoveryForm,
     h('p', {}, toggle),
