@@ -72,6 +72,10 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
     announce: (message) => elements.status.replaceChildren(h('p', {}, message)),
   };
   elements.startOver.addEventListener('click', () => session.restart());
+  if (session.restore.status === 'refused') {
+    // The last page load left a flow this page cannot resume whole (expired, another version).
+    context.announce(`Your previous sign-in could not be resumed (${session.restore.code}); starting again.`);
+  }
 
   session.subscribe((snapshot) => {
     const key = viewKeyOf(snapshot);

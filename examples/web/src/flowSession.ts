@@ -1,16 +1,33 @@
 // The one place the page creates an MFA flow. Everything else sees the flow only through this
-// session: its current snapshot, `send`, and `restart`. A later change that keeps the flow
-// across reloads (sessionStorage) belongs here and nowhere else; see PERSISTENCE HOOK below.
-import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor, type MfaFlowEvent, type MfaIntent } from '../../../src/index.js';
+// session: its current snapshot, `send`, and `restart`. The flow is kept in sessionStorage on
+// every change, so a reload (or a tab the phone killed) resumes where the user was.
+import {
+  createMfaFlow,
+  createWebStorageSnapshotStore,
+  loadFlowRecord,
+  saveFlowRecord,
+  type CreateMfaFlowOptions,
+  type MfaFlowActor,
+  type MfaFlowEvent,
+  type MfaIntent,
+  type RestoreOutcome,
+  type SnapshotStore,
+} from '../../../src/index.js';
 import type { DemoConfig } from './config.js';
 
 export type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 /** Events the UI may send (the chart raises `mfaToken.expired` itself). */
-export type UiEvent = Exclude<MfaFlowEvent, { type: 'mfaToken.expired' }>;
+export type UiEvent = Exclude<MfaFlowEvent, { type: 'mfaToken.expired' | 'flow.restored' }>;
 export type SnapshotListener = (snapshot: FlowSnapshot, flow: MfaFlowActor) => void;
+
+/** Where the page keeps its flow between reloads: this tab's sessionStorage, in the clear (the
+ *  tab's own origin is the only reader; a server would encrypt with `encryptionKey`). */
+const FLOW_KEY = 'mfa-flow-demo/flow';
 
 export interface FlowSession {
   readonly intent: MfaIntent;
+  /** Whether the flow was resumed from the previous page load, or refused (and why). */
+  readonly restore: RestoreOutcome;
   snapshot(): FlowSnapshot;
   send(event: UiEvent): void;
   /** Cancels the current flow (aborting its requests) and starts a fresh one. */
@@ -23,31 +40,38 @@ export interface FlowSessionOptions {
   intent: MfaIntent;
   /** INSPECTOR HOOK: an XState inspector, e.g. the redacting one from `mfa-flow/inspect`. */
   inspect?: CreateMfaFlowOptions['inspect'];
+  /** Default: this tab's sessionStorage. */
+  store?: SnapshotStore;
 }
 
-function createFlow(options: FlowSessionOptions, intent: MfaIntent): MfaFlowActor {
+function createFlow(options: FlowSessionOptions, intent: MfaIntent, snapshot?: unknown): MfaFlowActor {
   const { config } = options;
   return createMfaFlow({
     baseUrl: config.apiBaseUrl ?? window.location.origin,
     clientId: config.clientId,
     mfaAudience: config.mfaAudience,
     intent,
-    // PERSISTENCE HOOK: to survive a reload, store `flow.getPersistedSnapshot()` (with
-    // MFA_FLOW_MACHINE_VERSION and the intent) in sessionStorage on every change, and pass it back
-    // here as `snapshot`. Restoring into a state with an invoke re-runs that request.
+    ...(snapshot === undefined ? {} : { snapshot }),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
 }
 
-export function createFlowSession(options: FlowSessionOptions): FlowSession {
+export async function createFlowSession(options: FlowSessionOptions): Promise<FlowSession> {
+  const store = options.store ?? createWebStorageSnapshotStore(window.sessionStorage);
   const listeners = new Set<SnapshotListener>();
-  let intent = options.intent;
-  let flow = createFlow(options, intent);
+  let flow = createFlow(options, options.intent, await loadFlowRecord(store, FLOW_KEY));
+  const { restore } = flow;
+  // A resumed flow keeps the intent it was started with.
+  let intent = flow.getSnapshot().context.intent;
   let unsubscribe = () => {};
 
   const attach = () => {
     const subscription = flow.subscribe({
-      next: (snapshot) => listeners.forEach((listener) => listener(snapshot, flow)),
+      next: (snapshot) => {
+        // Every change is saved; an ended flow's record is deleted (persist() is then null).
+        void saveFlowRecord(store, FLOW_KEY, flow.persist());
+        listeners.forEach((listener) => listener(snapshot, flow));
+      },
       // The chart turns every service failure into a state; an error here is a bug worth seeing.
       error: (error) => console.error('mfa-flow actor error', error),
     });
@@ -60,12 +84,14 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
     get intent() {
       return intent;
     },
+    restore,
     snapshot: () => flow.getSnapshot(),
     send: (event) => flow.send(event),
     restart(nextIntent = intent) {
       unsubscribe();
       flow.send({ type: 'cancel' });
       flow.stop();
+      void store.delete(FLOW_KEY);
       intent = nextIntent;
       flow = createFlow(options, intent);
       attach(); // starting the new flow tells every listener its first snapshot

@@ -23,7 +23,7 @@ async function boot(): Promise<void> {
   byId('tenant').textContent = config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`;
 
   const inspect = new URLSearchParams(window.location.search).has('inspect') ? consoleTraceInspector() : undefined;
-  const session = createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
+  const session = await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
   mountApp(session, config, {
     view,
     main: byId('main'),
