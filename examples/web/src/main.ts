@@ -2,7 +2,7 @@
 import { loadConfig } from './config.js';
 import { h } from './dom.js';
 import { createFlowSession } from './flowSession.js';
-import { consoleTraceInspector } from './inspect.js';
+import { demoInspector } from './inspect.js';
 import { mountApp } from './app.js';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -22,7 +22,7 @@ async function boot(): Promise<void> {
   }
   byId('tenant').textContent = config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`;
 
-  const inspect = new URLSearchParams(window.location.search).has('inspect') ? consoleTraceInspector() : undefined;
+  const inspect = new URLSearchParams(window.location.search).has('inspect') ? demoInspector() : undefined;
   const session = await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
   mountApp(session, config, {
     view,
