@@ -64,7 +64,7 @@ export async function measureOverhead(): Promise<SectionResult> {
     if (!parked.matches('awaitingConfirmation') || !secret) throw new Error(`engine flow stopped in ${JSON.stringify(parked.value)}`);
     flow.send({ type: 'otp.submit', otp: totpAt(secret, clock.now()) });
     const done = await waitFor(flow, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: 10_000 });
-    const accessToken = done.output?.tokens.accessToken;
+    const accessToken = done.output?.tokens?.accessToken;
     if (done.status !== 'done' || !done.matches('authenticated') || !accessToken) {
       throw new Error(`engine flow ended in ${JSON.stringify(done.value)}${done.context.error ? ` (${done.context.error.code})` : ''}`);
     }

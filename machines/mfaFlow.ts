@@ -174,6 +174,21 @@ export const mfaFlowMachine = setup({
           ? { ...context.error, retryAfterMs: Math.max(0, event.waitRemainingMs) }
           : context.error,
     }),
+    /** Once the tokens are in hand the MFA token has no more use: drop it and its timer, so that
+     *  a slow read of the recovery codes is never cut short by the token's expiry. */
+    retireMfaToken: enqueueActions(({ enqueue }) => {
+      enqueue.cancel(MFA_TOKEN_EXPIRY);
+      enqueue.assign({ mfaToken: null, mfaTokenExpiresAt: null, enrollToken: null, submission: null });
+    }),
+    /** A finished flow keeps only what its output needs: no MFA token, OTP secret or codes. */
+    forgetSecrets: assign(({ context }) => ({
+      enrolled: context.enrollment !== null && context.tokens !== null,
+      mfaToken: null,
+      mfaTokenExpiresAt: null,
+      enrollToken: null,
+      enrollment: null,
+      submission: null,
+    })),
     /** Losing the MFA token ends everything obtained with it; a new token starts the route afresh. */
     forgetMfaToken: assign({
       mfaToken: null,
@@ -206,13 +221,15 @@ export const mfaFlowMachine = setup({
     submission: null,
     tokens: null,
     newRecoveryCode: null,
+    enrolled: false,
     error: null,
     resumeStep: null,
   }),
   output: ({ context }) => ({
-    tokens: context.tokens as TokenSet,
+    outcome: context.tokens === null ? 'cancelled' : 'authenticated',
+    tokens: context.tokens,
     newRecoveryCode: context.newRecoveryCode,
-    enrolled: context.enrollment !== null,
+    enrolled: context.enrolled,
   }),
   initial: 'needMfaToken',
   on: {
@@ -339,7 +356,7 @@ export const mfaFlowMachine = setup({
               {
                 guard: 'mustAcknowledgeRecoveryCodes',
                 target: 'acknowledgingRecoveryCodes',
-                actions: [assign({ tokens: ({ event }) => event.output }), 'clearSubmission'],
+                actions: [assign({ tokens: ({ event }) => event.output }), 'retireMfaToken'],
               },
               {
                 target: '#mfaFlow.authenticated',
@@ -540,8 +557,8 @@ export const mfaFlowMachine = setup({
       ],
     },
 
-    authenticated: { type: 'final', entry: ['cancelMfaTokenExpiry', 'clearSubmission'] },
-    cancelled: { type: 'final' },
+    authenticated: { type: 'final', entry: ['cancelMfaTokenExpiry', 'forgetSecrets'] },
+    cancelled: { type: 'final', entry: 'forgetSecrets' },
   },
 });
 

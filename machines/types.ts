@@ -120,6 +120,8 @@ export interface MfaFlowContext {
   submission: CodeSubmission | null;
   tokens: TokenSet | null;
   newRecoveryCode: string | null;
+  /** An OTP authenticator was confirmed during this flow (set when the flow ends). */
+  enrolled: boolean;
   error: FlowError | null;
   /** Where `retry` or the end of a rate-limit wait resumes. */
   resumeStep: ResumableStep | null;
@@ -140,7 +142,9 @@ export type MfaFlowEvent =
   | { type: 'flow.restored'; mfaTokenExpiresInMs: number | null; waitRemainingMs: number | null };
 
 export interface MfaFlowOutput {
-  tokens: TokenSet;
+  /** How the flow ended; `tokens` is set exactly when it is `authenticated`. */
+  outcome: 'authenticated' | 'cancelled';
+  tokens: TokenSet | null;
   /** The replacement recovery code when the user signed in with one: show it, it is the only copy. */
   newRecoveryCode: string | null;
   /** An OTP authenticator was enrolled (confirmed) during this flow. */

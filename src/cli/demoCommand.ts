@@ -196,7 +196,7 @@ function report(output: MfaFlowOutput, print: (line: string) => void): void {
   print('✓ Authenticated.');
   print(`  New authenticator enrolled: ${output.enrolled ? 'yes' : 'no'}`);
   const { tokens } = output;
-  print(
+  if (tokens) print(
     `  Tokens: ${tokens.tokenType} access token, expires in ${tokens.expiresIn} s, scope "${tokens.scope ?? ''}"` +
       `${tokens.idToken ? ', and an ID token' : ''} (not shown)`,
   );

@@ -23,8 +23,8 @@ describe('enrolment', () => {
     const { output } = flow.getSnapshot();
     expect(flow.getSnapshot().value).toBe('authenticated');
     expect(output?.enrolled).toBe(true);
-    expect(output?.tokens.tokenType).toBe('Bearer');
-    expect(output?.tokens.accessToken.split('.')).toHaveLength(3);
+    expect(output?.tokens?.tokenType).toBe('Bearer');
+    expect(output?.tokens?.accessToken.split('.')).toHaveLength(3);
     expect(h.calls()).toEqual(['POST /oauth/token password', 'POST /mfa/associate', 'POST /oauth/token mfa-otp']);
     const stored = h.emulator.store.authenticators('demo@example.com').map((a) => `${a.type}:${a.active}`);
     expect(stored.sort()).toEqual(['otp:true', 'recovery-code:true']);

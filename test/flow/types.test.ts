@@ -28,7 +28,8 @@ describe('types', () => {
     expectTypeOf(snapshot.context.tokens).toEqualTypeOf<TokenSet | null>();
     expectTypeOf<FlowError['code']>().toEqualTypeOf<MfaErrorCode>();
     expectTypeOf(snapshot.output).toEqualTypeOf<
-      { tokens: TokenSet; newRecoveryCode: string | null; enrolled: boolean } | undefined
+      | { outcome: 'authenticated' | 'cancelled'; tokens: TokenSet | null; newRecoveryCode: string | null; enrolled: boolean }
+      | undefined
     >();
     expectTypeOf(flow.send).parameter(0).toMatchTypeOf<{ type: string }>();
   });

@@ -26,6 +26,7 @@ const fullContext: MfaFlowContext = {
   mfaTokenExpiresAt: 123,
   alreadyEnrolled: true,
   listedNone: false,
+  enrolled: false,
   enrollToken: 'eyJ.enroll.token',
   enrollment: { secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/t:u?secret=JBSWY3DPEHPK3PXP', recoveryCodes: ['ABCDEFGHJKLMNPQRSTUVWXYZ'] },
   authenticators: [{ id: 'totp|dev_1', authenticatorType: 'otp', active: true }],

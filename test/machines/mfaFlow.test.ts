@@ -129,7 +129,7 @@ describe('codes', () => {
     actor.send({ type: 'recoveryCode.submit', recoveryCode: 'abcd-efgh-ijkl-mnop-qrst-uvwx' });
     await waitFor(actor, (s) => s.status === 'done');
     expect(calls.map((c) => c.input.otp ?? c.input.recoveryCode).filter(Boolean)).toEqual(['123456', 'ABCDEFGHIJKLMNOPQRSTUVWX']);
-    expect(actor.getSnapshot().output).toEqual({ tokens: TOKENS, newRecoveryCode: 'NEWCODE', enrolled: false });
+    expect(actor.getSnapshot().output).toEqual({ outcome: 'authenticated', tokens: TOKENS, newRecoveryCode: 'NEWCODE', enrolled: false });
   });
 
   it('a lockout is its own state: retry waits for the server-advised time', async () => {
@@ -229,7 +229,41 @@ describe('enrolment', () => {
     actor.send({ type: 'otp.submit', otp: '123456' });
     await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
     actor.send({ type: 'recoveryCodes.acknowledge' });
-    expect(actor.getSnapshot().output).toEqual({ tokens: TOKENS, newRecoveryCode: null, enrolled: true });
+    expect(actor.getSnapshot().output).toEqual({ outcome: 'authenticated', tokens: TOKENS, newRecoveryCode: null, enrolled: true });
+  });
+
+  it('reading the recovery codes takes as long as it takes: the MFA token timer no longer runs', async () => {
+    const { actor, clock } = start(
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { intent: 'enroll', mfaTokenTtlMs: 60_000 },
+    );
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'otp.submit', otp: '123456' });
+    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    clock.increment(3_600_000);
+    expect(actor.getSnapshot().context.enrollment?.recoveryCodes).toEqual(['R'.repeat(24)]);
+    expect(actor.getSnapshot().context.mfaToken).toBeNull();
+    actor.send({ type: 'recoveryCodes.acknowledge' });
+    expect(actor.getSnapshot().output?.outcome).toBe('authenticated');
+  });
+
+  it('a finished flow keeps no MFA token, OTP secret or recovery codes', async () => {
+    const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] }, { intent: 'enroll' });
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'otp.submit', otp: '123456' });
+    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    actor.send({ type: 'recoveryCodes.acknowledge' });
+    const { context } = actor.getSnapshot();
+    expect(context).toMatchObject({ mfaToken: null, enrollToken: null, enrollment: null, submission: null, enrolled: true });
+    expect(JSON.stringify(context)).not.toContain(ENROLLMENT.secret);
+  });
+
+  it('a cancelled flow ends with outcome cancelled, no tokens, and no secrets kept', async () => {
+    const { actor } = start({ associate: [{ ok: ENROLLMENT }] }, { intent: 'enroll' });
+    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    actor.send({ type: 'cancel' });
+    expect(actor.getSnapshot().output).toEqual({ outcome: 'cancelled', tokens: null, newRecoveryCode: null, enrolled: false });
+    expect(actor.getSnapshot().context).toMatchObject({ mfaToken: null, enrollment: null });
   });
 
   it('the acknowledgement can be switched off', async () => {
