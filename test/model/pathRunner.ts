@@ -490,8 +490,9 @@ export class PathRun {
         break;
       }
     }
-    if (otps >= 1) await this.world.enrollFirst();
-    if (otps >= 2) await this.world.enrollAnother();
+    const mfaToken = otps >= 1 ? await this.world.mfaToken() : undefined;
+    if (otps >= 1) await this.world.enrollFirst(mfaToken);
+    if (otps >= 2) await this.world.enrollAnother(mfaToken);
     this.chartNow = 0;
   }
 }

@@ -92,8 +92,8 @@ export class World {
   // ---- setup --------------------------------------------------------------------------------
 
   /** Enrolls and confirms one OTP for a user without any (first association: with a recovery code). */
-  async enrollFirst(): Promise<void> {
-    const mfa = await this.mfaToken();
+  async enrollFirst(mfaToken?: string): Promise<void> {
+    const mfa = mfaToken ?? (await this.mfaToken());
     const association = await this.call('POST', '/mfa/associate', { bearer: mfa, json: { authenticator_types: ['otp'] } });
     if (association.status !== 200) throw new Error(`associate: ${association.status} ${JSON.stringify(association.body)}`);
     this.learnSecret(association.body.secret);
@@ -104,8 +104,8 @@ export class World {
   }
 
   /** Enrolls a further OTP the way Auth0 requires: challenge the existing one for an `enroll` token first. */
-  async enrollAnother(): Promise<void> {
-    const mfa = await this.mfaToken();
+  async enrollAnother(mfaToken?: string): Promise<void> {
+    const mfa = mfaToken ?? (await this.mfaToken());
     const otp = this.rightOtp('verify');
     if (otp === undefined) throw new Error('enrollAnother: no known active OTP');
     const access = await this.token({
