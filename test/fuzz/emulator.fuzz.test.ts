@@ -1,0 +1,461 @@
+// Fuzzing the emulator with hostile clients: random methods, paths (every endpoint and
+// garbage), headers, content types, bodies (random JSON, forms, bytes, oversized) and bearer
+// tokens (garbage, expired, another client's, truncated or tampered JWTs). Whatever comes in:
+// never a 5xx, never a throw, always Auth0's JSON error envelope or a valid success, never a
+// wrong code accepted, and a refused request leaves store.dump() as it was (except the one
+// attempt a wrong code takes from the bucket).
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import { createEmulator } from '../../src/emulator/index.js';
+import type { FlowHarness } from '../flow/flowHarness.js';
+import { TEST_SIGNING_KEY } from '../helpers/signingKey.js';
+import { createTestClock } from '../helpers/testClock.js';
+import { totpCode } from '../helpers/totp.js';
+import { DEEP, describeRun, runSettings, watchUnhandledRejections } from '../property/runSettings.js';
+import { CLIENT, GRANT, normalizeRecovery, USER, World } from '../model/world.js';
+
+const OTHER_CLIENT = { id: 'other-client', secret: 'other-secret' };
+const BASE = 'http://emulator.test';
+const MAX_BODY = 64 * 1024;
+
+// ---- the tenant a run attacks --------------------------------------------------------------
+
+interface Tenant {
+  world: World;
+  tokens: Record<TokenKind, string>;
+  otpSecret: string;
+  now: () => number;
+}
+
+type TokenKind =
+  | 'valid'
+  | 'otherClient'
+  | 'expired'
+  | 'garbage'
+  | 'empty'
+  | 'truncatedJwt'
+  | 'tamperedJwt'
+  | 'enrollAccessToken'
+  | 'userinfoAccessToken'
+  | 'huge';
+const TOKEN_KINDS: TokenKind[] = ['valid', 'otherClient', 'expired', 'garbage', 'empty', 'truncatedJwt', 'tamperedJwt', 'enrollAccessToken', 'userinfoAccessToken', 'huge'];
+
+/** An emulator with a confirmed user, two clients, and one token of every kind. */
+async function tenant(): Promise<Tenant> {
+  const clock = createTestClock();
+  const emulator = createEmulator({
+    clock: clock.now,
+    signingKey: TEST_SIGNING_KEY,
+    clients: [{ id: CLIENT.id, secret: CLIENT.secret }, OTHER_CLIENT],
+  });
+  // World only needs the emulator, a clock and `advance` of the flow harness.
+  const h = { emulator, now: clock.now, advance: (ms: number) => void clock.advance(ms), advanceServer: (ms: number) => void clock.advance(ms) } as unknown as FlowHarness;
+  const world = new World(h);
+  const expired = await world.mfaToken();
+  clock.advance(601_000);
+  const valid = await world.mfaToken();
+  const other = await world.call('POST', '/oauth/token', {
+    form: { grant_type: GRANT.password, username: USER.email, password: USER.password, client_id: OTHER_CLIENT.id, client_secret: OTHER_CLIENT.secret },
+  });
+  await world.enrollFirst(valid);
+  const otpSecret = [...world.secrets.values()][0]!;
+  const access = async (params: Record<string, string>) => {
+    const answer = await world.token({ grant_type: GRANT.mfaOtp, mfa_token: valid, otp: totpCode(otpSecret, clock.now()), ...params });
+    clock.advance(30_000);
+    if (answer.status !== 200) throw new Error(`access token: ${answer.status}`);
+    return answer.body.access_token as string;
+  };
+  const enrollAccessToken = await access({ audience: emulator.mfaAudience, scope: 'enroll read:authenticators remove:authenticators' });
+  const userinfoAccessToken = await access({});
+  const [head, payload, signature] = enrollAccessToken.split('.') as [string, string, string];
+  const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'enroll remove:authenticators', sub: 'auth0|someone-else' })).toString('base64url');
+  return {
+    world,
+    otpSecret,
+    now: clock.now,
+    tokens: {
+      valid,
+      otherClient: other.body.mfa_token as string,
+      expired,
+      garbage: 'not-a-token',
+      empty: '',
+      truncatedJwt: `${head}.${payload}.${signature.slice(0, 20)}`,
+      tamperedJwt: `${head}.${tampered}.${signature}`,
+      enrollAccessToken,
+      userinfoAccessToken,
+      huge: 'A'.repeat(10_000),
+    },
+  };
+}
+
+// ---- what a hostile client sends -----------------------------------------------------------
+
+type CodeKind = 'right' | 'previous' | 'next' | 'random' | 'recoveryCurrent' | 'recoveryRandom' | 'number' | 'array' | 'long';
+type Value = { token: TokenKind } | { code: CodeKind } | { literal: unknown };
+
+interface Spec {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+  authorization: { scheme: string; token: TokenKind } | { raw: string } | undefined;
+  extraHeaders: Record<string, string>;
+  body:
+    | { kind: 'none' }
+    | { kind: 'params'; encoding: 'json' | 'form'; params: Record<string, Value> }
+    | { kind: 'json'; value: unknown }
+    | { kind: 'text'; text: string }
+    | { kind: 'bytes'; bytes: Uint8Array }
+    | { kind: 'huge'; size: number };
+}
+
+const printable = fc.stringMatching(/^[\x20-\x7e]{0,40}$/);
+const ENDPOINT_PATHS = [
+  '/oauth/token',
+  '/mfa/associate',
+  '/mfa/authenticators',
+  '/mfa/challenge',
+  '/.well-known/openid-configuration',
+  '/.well-known/jwks.json',
+];
+const GARBAGE_PATHS = [
+  '/',
+  '//oauth//token',
+  '/oauth/token/',
+  '/OAUTH/TOKEN',
+  '/mfa/authenticators/%',
+  '/mfa/authenticators/%E0%A4%A',
+  '/mfa/authenticators/..%2F..%2Fetc%2Fpasswd',
+  '/mfa/authenticators/totp%7Cdev_nope',
+  '/mfa/authenticators/recovery-code%7C',
+  '/mfa/associate?authenticator_types=otp',
+  '/oauth/token?grant_type=password',
+  '/.well-known/',
+  '/favicon.ico',
+  '/mfa/',
+];
+
+const path = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...ENDPOINT_PATHS) },
+  { weight: 2, arbitrary: fc.constantFrom(...GARBAGE_PATHS) },
+  { weight: 1, arbitrary: fc.webPath() },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => `/mfa/authenticators/${encodeURIComponent(s)}`) },
+);
+
+const value: fc.Arbitrary<Value> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...TOKEN_KINDS).map((token) => ({ token })) },
+  { weight: 3, arbitrary: fc.constantFrom<CodeKind>('right', 'previous', 'next', 'random', 'recoveryCurrent', 'recoveryRandom', 'number', 'array', 'long').map((code) => ({ code })) },
+  { weight: 2, arbitrary: fc.oneof(printable, fc.jsonValue({ maxDepth: 2 })).map((literal) => ({ literal })) },
+);
+
+const lit = (...values: unknown[]) => fc.constantFrom(...values).map((literal): Value => ({ literal }));
+/** Mostly a plausible value, sometimes anything; `often` = how likely the parameter is present. */
+const param = (plausible: fc.Arbitrary<Value>, often: boolean) =>
+  fc.option(fc.oneof({ weight: 8, arbitrary: plausible }, { weight: 1, arbitrary: value }), { freq: often ? 10 : 2, nil: undefined });
+
+const params: fc.Arbitrary<Record<string, Value>> = fc
+  .record({
+    grant_type: param(lit(...Array(4).fill(GRANT.mfaOtp), GRANT.mfaRecoveryCode, GRANT.mfaRecoveryCode, GRANT.password, 'http://auth0.com/oauth/grant-type/password-realm', 'client_credentials'), true),
+    client_id: param(lit(...Array(8).fill(CLIENT.id), OTHER_CLIENT.id, 'nobody'), true),
+    client_secret: param(lit(...Array(8).fill(CLIENT.secret), OTHER_CLIENT.secret, 'wrong'), true),
+    mfa_token: param(fc.constantFrom(...TOKEN_KINDS, 'valid', 'valid', 'valid', 'valid', 'valid').map((token): Value => ({ token })), true),
+    otp: param(fc.constantFrom<CodeKind>('right', 'right', 'previous', 'next', 'random').map((code): Value => ({ code })), true),
+    recovery_code: param(fc.constantFrom<CodeKind>('recoveryCurrent', 'recoveryRandom').map((code): Value => ({ code })), true),
+    authenticator_types: param(lit(['otp'], ['otp'], ['sms'], 'otp', [], [1], ['otp', 'otp'], null), true),
+    challenge_type: param(lit('otp', 'oob', 'otp oob', ''), true),
+    authenticator_id: param(lit('totp|dev_nope', 'recovery-code|dev_x'), false),
+    // A password check costs a real scrypt: present now and then.
+    username: param(lit(USER.email, 'nobody@example.com'), false),
+    password: param(lit(USER.password, 'wrong'), false),
+    audience: param(lit('https://localhost:4010/mfa/', 'https://api.example/'), false),
+    scope: param(lit('openid', 'enroll', 'remove:authenticators read:authenticators'), false),
+  })
+  .map((record) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Record<string, Value>);
+
+const body: fc.Arbitrary<Spec['body']> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'none' as const }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('params' as const), encoding: fc.constantFrom<'json' | 'form'>('json', 'form'), params }) },
+  { weight: 2, arbitrary: fc.jsonValue().map((v) => ({ kind: 'json' as const, value: v })) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ kind: 'text' as const, text })) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+  { weight: 1, arbitrary: fc.integer({ min: MAX_BODY - 10, max: MAX_BODY + 5_000 }).map((size) => ({ kind: 'huge' as const, size })) },
+);
+
+const contentType = fc.option(
+  fc.oneof(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=ISO-8859-1',
+      'text/plain',
+      'multipart/form-data; boundary=xyz',
+      'application/vnd.api+json',
+      'APPLICATION/JSON',
+      '',
+    ),
+    printable,
+  ),
+  { freq: 4 },
+);
+
+const authorization = fc.option(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ scheme: fc.constantFrom('Bearer', 'Bearer', 'bearer', 'Basic', 'Token'), token: fc.constantFrom(...TOKEN_KINDS) }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          printable,
+          fc.constantFrom('Bearer', 'Bearer ', 'Bearer a b', `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64')}`, 'Basic !!!', `Basic ${Buffer.from('nocolon').toString('base64')}`),
+        )
+        .map((raw) => ({ raw })),
+    },
+  ),
+  { freq: 3 },
+);
+
+const extraHeaders = fc.dictionary(fc.constantFrom('auth0-client', 'origin', 'accept', 'x-forwarded-for', 'x-anything'), printable, { maxKeys: 2 });
+const query = fc.option(fc.webQueryParameters(), { freq: 2 }).map((q) => (q ? `?${q}` : ''));
+
+/** Anything at all: any method, any path, any body. */
+const anyRequest: fc.Arbitrary<Spec> = fc.record({
+  method: fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD') },
+    { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{3,7}$/) },
+  ),
+  path: fc.tuple(path, query).map(([p, q]) => p + q),
+  contentType,
+  authorization,
+  extraHeaders,
+  body,
+}).map((r) => ({ ...r, contentType: r.contentType ?? undefined, authorization: r.authorization ?? undefined }));
+
+/** A request to a real endpoint with its own method, whose parts are then broken at random. */
+const endpointRequest: fc.Arbitrary<Spec> = fc
+  .tuple(
+    fc.constantFrom(
+      ['POST', '/oauth/token'],
+      ['POST', '/oauth/token'],
+      ['POST', '/oauth/token'],
+      ['POST', '/mfa/associate'],
+      ['GET', '/mfa/authenticators'],
+      ['DELETE', '/mfa/authenticators/'],
+      ['POST', '/mfa/challenge'],
+    ),
+    fc.option(fc.constantFrom('application/json', 'application/x-www-form-urlencoded'), { freq: 6 }),
+    contentType,
+    authorization,
+    // The MFA API's own endpoints take a Bearer: mostly a good one, so the checks behind it run.
+    fc.constantFrom<TokenKind>('valid', 'valid', 'enrollAccessToken', 'enrollAccessToken', 'userinfoAccessToken', 'expired', 'otherClient', 'tamperedJwt'),
+    extraHeaders,
+    fc.oneof({ weight: 6, arbitrary: fc.record({ kind: fc.constant('params' as const), encoding: fc.constantFrom<'json' | 'form'>('json', 'form'), params }) }, { weight: 1, arbitrary: body }),
+    fc.oneof(fc.constantFrom('totp|dev_nope', 'recovery-code|x', '%25', ''), fc.string({ maxLength: 20 })),
+  )
+  .map(([[method, base], goodType, anyType, auth, bearer, headers, b, id]) => {
+    const encoding = b.kind === 'params' ? b.encoding : undefined;
+    const type = goodType === null ? anyType : encoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    const bearerEndpoint = base !== '/oauth/token' && base !== '/mfa/challenge';
+    // Token and challenge requests mostly authenticate in the body; the others mostly with a Bearer.
+    const chosenAuth: Spec['authorization'] = bearerEndpoint
+      ? auth === null || id.length % 3 !== 0
+        ? { scheme: 'Bearer', token: bearer }
+        : auth
+      : id.length % 3 === 0
+        ? (auth ?? undefined)
+        : undefined;
+    return {
+      method: method!,
+      path: base === '/mfa/authenticators/' ? `${base}${encodeURIComponent(id)}` : base!,
+      contentType: type ?? undefined,
+      authorization: chosenAuth,
+      extraHeaders: headers,
+      body: b,
+    };
+  });
+
+const spec: fc.Arbitrary<Spec> = fc.oneof({ weight: 3, arbitrary: endpointRequest }, { weight: 1, arbitrary: anyRequest });
+
+// ---- sending and judging -----------------------------------------------------------------
+
+function resolve(t: Tenant, v: Value): unknown {
+  if ('token' in v) return t.tokens[v.token];
+  if ('literal' in v) return v.literal;
+  const now = t.now();
+  switch (v.code) {
+    case 'right':
+      return totpCode(t.otpSecret, now);
+    case 'previous':
+      return totpCode(t.otpSecret, now, { stepOffset: -1 });
+    case 'next':
+      return totpCode(t.otpSecret, now, { stepOffset: 1 });
+    case 'random':
+      return String(Math.abs(now * 7) % 1_000_000).padStart(6, '0');
+    case 'recoveryCurrent':
+      return t.world.currentRecoveryCode() ?? 'A'.repeat(24);
+    case 'recoveryRandom':
+      return 'Q'.repeat(24);
+    case 'number':
+      return Number(totpCode(t.otpSecret, now));
+    case 'array':
+      return [totpCode(t.otpSecret, now)];
+    case 'long':
+      return '1'.repeat(5_000);
+  }
+}
+
+function toRequest(t: Tenant, s: Spec): { request: Request; sent: Record<string, unknown> | undefined } {
+  const headers = new Headers();
+  for (const [name, v] of Object.entries(s.extraHeaders)) headers.set(name, v);
+  if (s.contentType !== undefined) headers.set('content-type', s.contentType);
+  if (s.authorization) {
+    headers.set('authorization', 'raw' in s.authorization ? s.authorization.raw : `${s.authorization.scheme} ${t.tokens[s.authorization.token]}`);
+  }
+  let payload: BodyInit | undefined;
+  let sent: Record<string, unknown> | undefined;
+  const b = s.body;
+  if (b.kind === 'params') {
+    sent = Object.fromEntries(Object.entries(b.params).map(([k, v]) => [k, resolve(t, v)]));
+    if (b.encoding === 'json') payload = JSON.stringify(sent);
+    else {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(sent)) {
+        for (const item of Array.isArray(v) ? v : [v]) form.append(k, typeof item === 'string' ? item : JSON.stringify(item) ?? '');
+      }
+      payload = form.toString();
+    }
+  } else if (b.kind === 'json') payload = JSON.stringify(b.value);
+  else if (b.kind === 'text') payload = b.text;
+  else if (b.kind === 'bytes') payload = new Blob([Uint8Array.from(b.bytes)]);
+  else if (b.kind === 'huge') payload = '{"x":"'.padEnd(b.size, 'x');
+  const bodyless = s.method === 'GET' || s.method === 'HEAD';
+  const request = new Request(`${BASE}${s.path}`, { method: s.method, headers, ...(payload === undefined || bodyless ? {} : { body: payload }) });
+  return { request, sent: bodyless ? undefined : sent };
+}
+
+/** Whether the emulator may answer 200 to this code grant: only when the code is right now. */
+function codeMayPass(t: Tenant, sent: Record<string, unknown> | undefined): boolean {
+  if (!sent) return true;
+  if (sent.grant_type === GRANT.mfaOtp) return typeof sent.otp === 'string' && t.world.wouldAcceptOtp(sent.otp);
+  if (sent.grant_type === GRANT.mfaRecoveryCode) {
+    const current = t.world.currentRecoveryCode();
+    return typeof sent.recovery_code === 'string' && current !== undefined && normalizeRecovery(sent.recovery_code) === normalizeRecovery(current);
+  }
+  return true;
+}
+
+function judge(s: Spec, request: Request, status: number, headers: Headers, text: string): string[] {
+  const problems: string[] = [];
+  const pathname = new URL(request.url).pathname;
+  if (status >= 500) problems.push(`answered ${status}`);
+  if (s.method === 'HEAD') {
+    if (text !== '') problems.push('a HEAD answer with a body');
+    return problems;
+  }
+  if (status === 204) {
+    if (text !== '') problems.push('a 204 with a body');
+    if (!['DELETE', 'OPTIONS'].includes(s.method)) problems.push(`204 to ${s.method}`);
+    return problems;
+  }
+  if (!/^application\/json/.test(headers.get('content-type') ?? '')) problems.push(`content-type ${headers.get('content-type')}`);
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    problems.push(`a body that is not JSON: ${text.slice(0, 80)}`);
+    return problems;
+  }
+  if (status >= 400) {
+    if (typeof json?.error !== 'string' || typeof json?.error_description !== 'string') problems.push(`not the error envelope: ${text.slice(0, 120)}`);
+    if (pathname === '/oauth/token' && headers.has('www-authenticate')) problems.push('WWW-Authenticate on a token error');
+    if (json?.error === 'mfa_required' && typeof json.mfa_token !== 'string') problems.push('mfa_required without an mfa_token');
+    return problems;
+  }
+  // A success must be the endpoint's own answer.
+  const ok =
+    pathname === '/oauth/token'
+      ? typeof json.access_token === 'string' && json.token_type === 'Bearer' && Number.isInteger(json.expires_in)
+      : pathname === '/mfa/associate'
+        ? json.authenticator_type === 'otp' && typeof json.secret === 'string' && String(json.barcode_uri).startsWith('otpauth://')
+        : pathname === '/mfa/authenticators'
+          ? Array.isArray(json)
+          : pathname === '/mfa/challenge'
+            ? json.challenge_type === 'otp'
+            : pathname === '/.well-known/openid-configuration'
+              ? typeof json.issuer === 'string'
+              : pathname === '/.well-known/jwks.json'
+                ? Array.isArray(json.keys)
+                : false;
+  if (!ok) problems.push(`${status} from ${s.method} ${pathname} that is not its success shape: ${text.slice(0, 120)}`);
+  return problems;
+}
+
+// ---- the property --------------------------------------------------------------------------
+
+const unhandled = watchUnhandledRejections();
+afterAll(() => unhandled.stop());
+
+describe('emulator fuzz', () => {
+  it('hostile requests: no 5xx, no throw, the envelope, no wrong code accepted, no change when refused', { timeout: DEEP ? 24 * 60 * 60 * 1000 : 120_000 }, async () => {
+    const settings = runSettings(100, 5_000);
+    const stats = { runs: 0, requests: 0, byStatus: {} as Record<string, number>, errors: {} as Record<string, number>, codesAccepted: 0 };
+    const started = performance.now();
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 25 }), async (specs) => {
+        const t = await tenant();
+        const store = t.world.h.emulator.store;
+        for (const s of specs) {
+          const { request, sent } = toRequest(t, s);
+          const mayPass = codeMayPass(t, sent);
+          const before = store.dump() as DumpShape;
+          const attemptsBefore = t.world.attemptsLeft();
+          let response: Response;
+          try {
+            response = await t.world.h.emulator.app.request(request);
+          } catch (error) {
+            throw new Error(`${s.method} ${s.path} threw: ${String(error)}`);
+          }
+          const text = await response.text();
+          stats.requests++;
+          stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1;
+          const errorName = /"error":"([a-z_]+)"/.exec(text)?.[1];
+          if (errorName) stats.errors[errorName] = (stats.errors[errorName] ?? 0) + 1;
+          const problems = judge(s, request, response.status, response.headers, text);
+          const pathname = new URL(request.url).pathname;
+          if (response.status === 200 && pathname === '/oauth/token') {
+            if (!mayPass) problems.push(`accepted a code that is not right: ${JSON.stringify(sent)}`);
+            if (sent?.grant_type === GRANT.password) problems.push('tokens for a password alone');
+            stats.codesAccepted++;
+          }
+          const refused = response.status >= 400 && !text.includes('"mfa_required"');
+          if (refused) {
+            const after = store.dump() as DumpShape;
+            const wrongCode = /Invalid (otp_code|recovery_code)/.test(text);
+            if (wrongCode) {
+              if (t.world.attemptsLeft() !== attemptsBefore - 1) problems.push(`a wrong code took ${attemptsBefore - t.world.attemptsLeft()} attempts`);
+              if (!isDeepStrictEqual(withoutBuckets(after), withoutBuckets(before))) problems.push('a wrong code changed more than the bucket');
+            } else if (!isDeepStrictEqual(after, before)) {
+              problems.push(`refused (${response.status} ${text.slice(0, 100)}) yet the data changed`);
+            }
+          }
+          if (problems.length > 0) throw new Error(`${s.method} ${s.path} → ${response.status}: ${problems.join('; ')}`);
+        }
+        stats.runs++;
+        const rejections = unhandled.take();
+        if (rejections.length > 0) throw new Error(`unhandled rejection: ${rejections.map(String).join('; ')}`);
+      }),
+      settings,
+    );
+    console.log(describeRun('emulator fuzz', settings, { ms: Math.round(performance.now() - started), ...stats }));
+    expect(stats.requests).toBeGreaterThan(settings.numRuns ?? 0);
+  });
+});
+
+interface DumpShape {
+  users: Array<{ bucket: unknown } & Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+function withoutBuckets(dump: DumpShape): unknown {
+  return { ...dump, users: dump.users.map(({ bucket: _bucket, ...user }) => user) };
+}
