@@ -81,6 +81,8 @@ export class FlowSystem {
   };
   /** Audit-log length when the flow started: what came before was setup. */
   auditBaseline = 0;
+  /** The emulator's work on requests, which goes on after the client aborts (the monitor records its outcome). */
+  private readonly processing = new Set<Promise<unknown>>();
   /** Services the flow has invoked (each sends one request, unless it is stopped first). */
   invocations = 0;
   private readonly seenChildren = new Set<string>();
@@ -136,6 +138,8 @@ export class FlowSystem {
     } catch {
       this.monitor.violations.push(`stuck: still ${JSON.stringify(this.snapshot().value)} after ${limitMs} ms`);
     }
+    // A request the client gave up on (timeout) may still be processed: let the records catch up.
+    await Promise.allSettled([...this.processing]);
   }
 
   /** Until every service the flow invoked has sent its request (bounded: one stopped first never does). */
@@ -183,6 +187,9 @@ export class FlowSystem {
     try {
       const fault = this.pendingFaults.shift();
       const produced = fault === undefined ? this.fromEmulator(service, request) : this.fromFault(fault, service, request);
+      this.processing.add(produced);
+      const forget = () => void this.processing.delete(produced);
+      produced.then(forget, forget);
       const delivered = this.options.deliver ? this.options.deliver(service, produced) : produced;
       return await abortable(delivered, request.signal);
     } finally {
