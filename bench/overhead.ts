@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import ky from 'ky';
 import { waitFor } from 'xstate';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
-import { createMfaFlow } from '../src/index.js';
+import { createMfaApiClient, createMfaFlow } from '../src/index.js';
 import { benchClock, benchUsers, CLIENT, FORM, formBody, GRANT, IN_PROCESS_URL, totpAt } from './fixtures.js';
 import type { Row, SectionResult } from './report.js';
 import { median, sum } from './stats.js';
@@ -47,12 +47,11 @@ export async function measureOverhead(): Promise<SectionResult> {
     })),
   );
 
+  // One API client for all flows, as a server holds one per tenant (the bare side shares one ky).
+  const client = createMfaApiClient({ baseUrl: IN_PROCESS_URL, ...CLIENT, mfaAudience: emulator.mfaAudience, fetch });
   const engine: Driver = async (user) => {
     const flow = createMfaFlow({
-      baseUrl: IN_PROCESS_URL,
-      ...CLIENT,
-      mfaAudience: emulator.mfaAudience,
-      fetch,
+      client,
       now: clock.now,
       intent: 'enroll',
       mfaToken: user.mfaToken,
@@ -160,7 +159,7 @@ export async function measureOverhead(): Promise<SectionResult> {
     failures,
     method: [
       `${FLOWS_PER_ROUND} complete enroll+confirm flows per side per round, ${ROUNDS} rounds after one untimed warm-up batch per side; batches of ${BATCH} flows (one after another), engine and bare batches interleaved, the side that goes first alternating by round.`,
-      'Engine: `createMfaFlow({ intent: "enroll", mfaToken, requireRecoveryCodeAck: false, fetch })` per flow (its own ky client and actor, as an app would), `start()`, wait for `awaitingConfirmation`, send `otp.submit`, wait for `authenticated`. Bare: one shared ky instance, `POST mfa/associate` then `POST oauth/token` (mfa-otp) with the same bodies.',
+      'Engine: `createMfaFlow({ client, intent: "enroll", mfaToken, requireRecoveryCodeAck: false })` per flow (one shared API client, as a server holds one per tenant; an actor per flow), `start()`, wait for `awaitingConfirmation`, send `otp.submit`, wait for `authenticated`. Bare: one shared ky instance, `POST mfa/associate` then `POST oauth/token` (mfa-otp) with the same bodies.',
       'Both start from an MFA token obtained once per user in setup (a password grant is a deliberately slow scrypt check and would hide the engine cost); each flow is 2 requests, checked by counting at the shared `fetch`, and each must end with an access token (the engine: in `authenticated`).',
       'Same emulator (in-process, `app.request`, fixed clock), same process. Untimed between batches: the users\' authenticators are deleted (DELETE /mfa/authenticators/{id} with the flow\'s own access token) so they can enroll again.',
     ],

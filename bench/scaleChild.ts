@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { waitFor } from 'xstate';
-import { createMfaFlow, type MfaFlowActor } from '../src/index.js';
+import { createMfaApiClient, createMfaFlow, type MfaFlowActor } from '../src/index.js';
 import { median } from './stats.js';
 
 export interface ScaleResult {
@@ -49,11 +49,11 @@ const stubFetch: typeof globalThis.fetch = async () => {
   return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
 };
 
+// One API client for every flow, as a server holds one per tenant.
+const client = createMfaApiClient({ baseUrl: 'http://stub.bench', clientId: 'demo-client', fetch: stubFetch });
 const newFlow = (n: number) =>
   createMfaFlow({
-    baseUrl: 'http://stub.bench',
-    clientId: 'demo-client',
-    fetch: stubFetch,
+    client,
     intent: 'enroll',
     mfaToken: `bench-mfa-token-${n}-${randomBytes(16).toString('hex')}`,
   });

@@ -1,10 +1,10 @@
 // createMfaFlow: the chart wired to a real API client, as an XState actor a UI drives with
 // events, plus `persist()` to resume it after a reload, a crash or a move to another server.
 import { createActor, type Actor, type ActorOptions, type Snapshot } from 'xstate';
-import { mfaFlowMachine, type MfaFlowMachine } from '../../machines/mfaFlow.js';
+import type { MfaFlowMachine } from '../../machines/mfaFlow.js';
 import type { MfaIntent } from '../../machines/types.js';
 import { createMfaApiClient, type MfaApiClient, type MfaApiClientOptions } from '../api/client.js';
-import { createMfaActors } from './actors.js';
+import { bindFlowCalls, createFlowCalls, wiredMfaFlowMachine } from './actors.js';
 import {
   checkPersistedFlow,
   createPersistedFlow,
@@ -55,14 +55,12 @@ export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
   const client = options.client ?? createMfaApiClient({ ...options, clientId: options.clientId ?? '' });
   const now = options.now ?? Date.now;
   const mfaTokenTtlMs = options.mfaTokenTtlMs ?? 600_000;
-  const machine = mfaFlowMachine.provide({
-    actors: createMfaActors(client, {
-      mfaTokenTtlMs,
-      now,
-      ...(options.audience === undefined ? {} : { audience: options.audience }),
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
-      ...(options.realm === undefined ? {} : { realm: options.realm }),
-    }),
+  const calls = createFlowCalls(client, {
+    mfaTokenTtlMs,
+    now,
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
+    ...(options.realm === undefined ? {} : { realm: options.realm }),
   });
 
   const checked = options.snapshot === undefined ? undefined : checkPersistedFlow(options.snapshot, now());
@@ -70,7 +68,7 @@ export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
   const restore: RestoreOutcome =
     checked === undefined ? { status: 'fresh' } : checked.ok ? { status: 'restored' } : { status: 'refused', code: checked.code };
 
-  const actor = createActor(machine, {
+  const actor = createActor(wiredMfaFlowMachine, {
     input: {
       intent: options.intent ?? 'challenge',
       mfaAudience: client.mfaAudience,
@@ -82,6 +80,8 @@ export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
     ...(resumed === undefined ? {} : { snapshot: resumed.snapshot as unknown as Snapshot<unknown> }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
+
+  bindFlowCalls(actor.system, calls);
 
   // XState keeps no wall times and persists no timers: remember when the token and any wait end.
   const clocks: FlowClockRecord = {
