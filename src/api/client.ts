@@ -33,7 +33,8 @@ export interface MfaApiClientOptions {
   clientId: string;
   /** Confidential clients only. Never ship a secret to a browser. */
   clientSecret?: string;
-  /** Audience of the MFA API; default `https://<domain or baseUrl host>/mfa/`. */
+  /** Audience of the MFA API; default `https://<domain>/mfa/`, or from `baseUrl`'s host (a loopback
+   *  address counts as `localhost`, the emulator's default issuer). Set it when they differ. */
   mfaAudience?: string;
   /** Per-request timeout in ms (default 10 000). */
   timeoutMs?: number;
@@ -106,6 +107,14 @@ function resolveBaseUrl(options: MfaApiClientOptions): string {
   throw new TypeError('createMfaApiClient: give "baseUrl" (an http(s) URL) or "domain" (a host name)');
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** The tenant host behind a base URL. A local emulator is reached on a loopback address while
+ *  its issuer (and so its MFA audience) is `localhost:<port>` unless told otherwise. */
+function issuerHostOf(url: URL): string {
+  return LOOPBACK.has(url.hostname) ? `localhost${url.port === '' ? '' : `:${url.port}`}` : url.host;
+}
+
 /** Reads a body without trusting it: not JSON is `undefined`, never a throw. */
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -123,7 +132,7 @@ export function createMfaApiClient(options: MfaApiClientOptions): MfaApiClient {
   }
   const baseUrl = resolveBaseUrl(options);
   const { clientId, clientSecret } = options;
-  const mfaAudience = options.mfaAudience ?? `https://${options.domain ?? new URL(baseUrl).host}/mfa/`;
+  const mfaAudience = options.mfaAudience ?? `https://${options.domain ?? issuerHostOf(new URL(baseUrl))}/mfa/`;
   const http: KyInstance = ky.create({
     prefixUrl: baseUrl,
     timeout: options.timeoutMs ?? 10_000,
