@@ -1,6 +1,7 @@
 // `mfa-flow demo`: the MFA flow in a terminal, on the public API of mfa-flow as a user's own
 // app would use it. Against the embedded emulator (started in-process on a free port) unless
-// --domain names a real Auth0 tenant. `--auto` runs enroll → challenge → recovery unattended.
+// --domain names a real Auth0 tenant. `--auto` runs enroll → challenge → recovery unattended;
+// `--inspect` shows the flows in the Stately inspector through a bridge on 127.0.0.1.
 // Exit codes: 0 success, 1 failure (or input ended), 2 bad flags, 130 Ctrl-C.
 import { parseArgs } from 'node:util';
 import { createMfaFlow, type MfaFlowActor, type MfaFlowOutput, type MfaIntent } from '../index.js';
@@ -8,8 +9,10 @@ import { DEFAULT_CLIENT, DEFAULT_USER, startEmulator, type RunningEmulator } fro
 import { runAutoDemo } from './demo/auto.js';
 import { shiftableClock, wallClock, type StepClock } from './demo/codes.js';
 import { driveFlow } from './demo/driveFlow.js';
+import { startDemoInspection, type DemoInspection } from './demo/inspection.js';
 import { interactiveResponder } from './demo/interactive.js';
 import { Prompter, type PrompterStreams } from './demo/prompter.js';
+import { DEFAULT_INSPECT_PORT } from './inspectorCommand.js';
 
 const USAGE = `Usage: mfa-flow demo [options]
 
@@ -25,6 +28,9 @@ Options:
   --domain DOMAIN         a real Auth0 tenant, e.g. tenant.eu.auth0.com
   --client-id ID          its application (needs --domain)
   --client-secret SECRET  its secret, for a confidential application
+  --inspect [PORT]        watch the flows in the Stately inspector: serves a page on
+                          http://127.0.0.1:PORT/ (default ${DEFAULT_INSPECT_PORT}; 0 picks a free port) and waits
+                          for it to be opened; secrets are redacted (needs @statelyai/inspect)
   -h, --help              show this text
 `;
 
@@ -35,14 +41,20 @@ export interface DemoStreams extends PrompterStreams {
 interface DemoFlags {
   auto: boolean;
   intent: MfaIntent | undefined;
+  /** Port of the inspector bridge, when --inspect is given. */
+  inspectPort?: number;
   tenant?: { domain: string; clientId: string; clientSecret?: string };
 }
 
 class UsageError extends Error {}
 
+// parseArgs has no optional values: a bare `--inspect` gets the default port here.
+const withInspectPort = (argv: string[]) =>
+  argv.flatMap((arg, i) => (arg === '--inspect' && !/^\d+$/.test(argv[i + 1] ?? '') ? [arg, String(DEFAULT_INSPECT_PORT)] : [arg]));
+
 function parseFlags(argv: string[]): DemoFlags | 'help' {
   const { values } = parseArgs({
-    args: argv,
+    args: withInspectPort(argv),
     strict: true,
     allowPositionals: false,
     options: {
@@ -51,6 +63,7 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
       domain: { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
+      inspect: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +72,11 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
     throw new UsageError(`--intent must be enroll or challenge, got "${values.intent}"`);
   }
   const flags: DemoFlags = { auto: values.auto === true, intent: values.intent };
+  if (values.inspect !== undefined) {
+    const port = /^\d{1,5}$/.test(values.inspect) ? Number(values.inspect) : NaN;
+    if (!(port <= 65_535)) throw new UsageError(`--inspect takes a port number (0 for a free one), got "${values.inspect}"`);
+    flags.inspectPort = port;
+  }
   if (values.domain === undefined) {
     if (values['client-id'] !== undefined || values['client-secret'] !== undefined) {
       throw new UsageError('--client-id and --client-secret need --domain');
@@ -96,6 +114,7 @@ export async function runDemoCommand(
   // The embedded emulator runs on a clock this command owns, so --auto can step it forward.
   const clock: StepClock = flags.tenant ? wallClock() : shiftableClock();
   let emulator: RunningEmulator | undefined;
+  let inspection: DemoInspection | undefined;
   let prompter: Prompter | undefined;
   let currentFlow: MfaFlowActor | undefined;
   let interruptedBy: NodeJS.Signals | undefined;
@@ -116,6 +135,12 @@ export async function runDemoCommand(
   const needPrompter = () => (prompter ??= new Prompter(streams, onSigint));
 
   try {
+    if (flags.inspectPort !== undefined) {
+      inspection = await startDemoInspection(flags.inspectPort);
+      print(`Inspector: open ${inspection.pageUrl} (needs internet for the Stately UI); waiting for it…`);
+      if (!(await inspection.pageConnected(abort.signal))) return exitCodeFor(interruptedBy ?? 'SIGINT');
+      print('Inspector: page connected; secrets are redacted before they leave this process.');
+    }
     let api: { baseUrl?: string; domain?: string; clientId: string; clientSecret?: string; mfaAudience?: string };
     let defaults: { username: string; password: string } | undefined;
     if (flags.tenant) {
@@ -133,7 +158,7 @@ export async function runDemoCommand(
       print(`mfa-flow demo against the embedded MFA emulator at ${emulator.url} (a fresh tenant: ${DEFAULT_USER.email} has no authenticator yet). Ctrl-C cancels.`);
     }
     const createFlow = (intent: MfaIntent) => {
-      currentFlow = createMfaFlow({ ...api, intent });
+      currentFlow = createMfaFlow({ ...api, intent, ...(inspection ? { inspect: inspection.inspect } : {}) });
       return currentFlow;
     };
 
@@ -182,6 +207,7 @@ export async function runDemoCommand(
     process.off('SIGTERM', onSigterm);
     prompter?.close();
     currentFlow?.stop();
+    await inspection?.close();
     await emulator?.close();
   }
 }
