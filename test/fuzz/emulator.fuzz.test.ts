@@ -323,6 +323,8 @@ function toRequest(t: Tenant, s: Spec): { request: Request; sent: Record<string,
         for (const item of Array.isArray(v) ? v : [v]) form.append(k, typeof item === 'string' ? item : JSON.stringify(item) ?? '');
       }
       payload = form.toString();
+      // What the server reads: a form carries strings only (a number 123456 arrives as "123456").
+      sent = Object.fromEntries([...new Set(form.keys())].map((k) => [k, form.getAll(k).length === 1 ? form.get(k) : form.getAll(k)]));
     }
   } else if (b.kind === 'json') payload = JSON.stringify(b.value);
   else if (b.kind === 'text') payload = b.text;
