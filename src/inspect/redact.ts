@@ -157,6 +157,8 @@ export function sanitizeSnapshot<TSnapshot>(snapshot: TSnapshot): TSnapshot {
 }
 
 const refProxies = new WeakMap<object, object>();
+/** Parts of an actor an inspector needs that hold no data: its identity and its logic (the chart). */
+const READ_THROUGH = new Set(['id', 'sessionId', 'src', 'systemId', 'logic']);
 
 /**
  * A stand-in for a live actor reference that inspectors may hold: reading its snapshot
@@ -167,7 +169,7 @@ export function redactActorRef<TRef extends object>(ref: TRef): TRef {
   const cached = refProxies.get(ref);
   if (cached !== undefined) return cached as TRef;
   const proxy = new Proxy(ref, {
-    get(target, property) {
+    get(target, property, receiver) {
       const live = target as Dict & ActorRefLike;
       switch (property) {
         case 'getSnapshot':
@@ -183,12 +185,29 @@ export function redactActorRef<TRef extends object>(ref: TRef): TRef {
           const parent = live[property];
           return parent !== null && typeof parent === 'object' ? redactActorRef(parent) : parent;
         }
+        case 'options':
+          // Holds the actor's `input`: the password, the MFA token, the code typed.
+          return redactValue(live.options);
+        case 'ref':
+          return receiver;
+        case 'send':
+          return (live.send as (event: unknown) => void).bind(target);
+        case 'toJSON':
+          return () => ({ xstate$$type: 1, id: live.id });
         default: {
+          // Deny by default: any other object or function of a live actor (its system, mailbox,
+          // observers, internals) could lead back to unredacted data. Plain values pass.
+          if (typeof property === 'string' && READ_THROUGH.has(property)) return Reflect.get(target, property, target);
           const value = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
+          return value !== null && (typeof value === 'object' || typeof value === 'function') ? undefined : value;
         }
       }
     },
+    // Read-only: a serializer that breaks cycles by writing into the objects it walks
+    // (fast-safe-stringify, used by @statelyai/inspect) must not rewire the running actor.
+    set: () => true,
+    defineProperty: () => true,
+    deleteProperty: () => true,
   });
   refProxies.set(ref, proxy);
   return proxy;
