@@ -16,20 +16,6 @@ import {
   type Secret,
 } from './flows.js';
 
-// The few members of the `ws` package these tests use (it ships no types of its own).
-interface WsSocket {
-  on(event: 'message', listener: (data: unknown) => void): void;
-  terminate(): void;
-}
-interface WsServer {
-  once(event: 'listening', listener: () => void): void;
-  once(event: 'connection', listener: (socket: WsSocket) => void): void;
-  address(): AddressInfo | string;
-  clients: Set<WsSocket>;
-  close(callback: () => void): void;
-}
-type WsModule = { WebSocketServer: new (options: { host: string; port: number }) => WsServer };
-
 /** An XState inspection observer that keeps, as JSON, every event and what its actor ref exposes. */
 function captureXState() {
   const chunks: string[] = [];
@@ -145,7 +131,7 @@ describe('@statelyai/inspect inspectors', () => {
 
     test('the bytes on the socket hold no secret', async () => {
       // `ws` is the WebSocket library @statelyai/inspect itself depends on.
-      const { WebSocketServer } = (await import('ws' as string)) as WsModule;
+      const { WebSocketServer } = await import('ws');
       const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const messages: string[] = [];
