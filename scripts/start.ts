@@ -3,6 +3,7 @@
 // tenant instead. Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
 import { parseArgs } from 'node:util';
 import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from './demoServer.js';
+import { untilStopSignal } from '../src/cli/untilStopSignal.js';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -95,15 +96,7 @@ async function main(argv: string[]): Promise<number> {
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await running.close();
   process.stdout.write('Stopped.\n');
   return 0;

@@ -11,6 +11,7 @@ import {
   type EmulatorUser,
   type StartEmulatorOptions,
 } from '../emulator/index.js';
+import { untilStopSignal } from './untilStopSignal.js';
 
 const USAGE = `Usage: mfa-flow emulator [options]
 
@@ -61,15 +62,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await running.close();
   process.stdout.write('MFA emulator stopped\n');
   return 0;

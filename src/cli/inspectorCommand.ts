@@ -5,6 +5,7 @@
 // start, 2 on bad flags.
 import { parseArgs } from 'node:util';
 import type { InspectBridge } from './inspectBridge.js';
+import { untilStopSignal } from './untilStopSignal.js';
 
 export const DEFAULT_INSPECT_PORT = 4011;
 
@@ -74,15 +75,7 @@ export async function runInspectorCommand(argv: string[]): Promise<number> {
       `Apps connect to ${bridge.inspectorUrl}: createWebSocketInspector({ url: '${bridge.inspectorUrl}', ...inspectorRedaction })\n` +
       'Ctrl-C to stop\n',
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await bridge.close();
   process.stdout.write('Inspector bridge stopped\n');
   return 0;
