@@ -79,6 +79,21 @@ function verifyInput(context: MfaFlowContext): VerifyInput {
 
 const submittedCode = (context: MfaFlowContext) => context.submission?.code ?? '';
 
+/** The part of the context that belongs to one MFA token: where a flow starts, and what losing
+ *  the token resets. */
+const NO_MFA_SESSION = {
+  mfaToken: null,
+  mfaTokenExpiresAt: null,
+  alreadyEnrolled: false,
+  listedNone: false,
+  enrollToken: null,
+  enrollment: null,
+  authenticators: [],
+  authenticatorId: null,
+  submission: null,
+  resumeStep: null,
+} satisfies Partial<MfaFlowContext>;
+
 export const mfaFlowMachine = setup({
   types: {
     context: {} as MfaFlowContext,
@@ -190,18 +205,7 @@ export const mfaFlowMachine = setup({
       submission: null,
     })),
     /** Losing the MFA token ends everything obtained with it; a new token starts the route afresh. */
-    forgetMfaToken: assign({
-      mfaToken: null,
-      mfaTokenExpiresAt: null,
-      alreadyEnrolled: false,
-      listedNone: false,
-      enrollToken: null,
-      enrollment: null,
-      authenticators: [],
-      authenticatorId: null,
-      submission: null,
-      resumeStep: null,
-    }),
+    forgetMfaToken: assign({ ...NO_MFA_SESSION }),
   },
 }).createMachine({
   id: 'mfaFlow',
@@ -210,20 +214,12 @@ export const mfaFlowMachine = setup({
     mfaAudience: input.mfaAudience,
     mfaTokenTtlMs: input.mfaTokenTtlMs ?? DEFAULT_MFA_TOKEN_TTL_MS,
     requireRecoveryCodeAck: input.requireRecoveryCodeAck ?? true,
+    ...NO_MFA_SESSION,
     mfaToken: input.mfaToken ?? null,
-    mfaTokenExpiresAt: null,
-    alreadyEnrolled: false,
-    listedNone: false,
-    enrollToken: null,
-    enrollment: null,
-    authenticators: [],
-    authenticatorId: null,
-    submission: null,
     tokens: null,
     newRecoveryCode: null,
     enrolled: false,
     error: null,
-    resumeStep: null,
   }),
   output: ({ context }) => ({
     outcome: context.tokens === null ? 'cancelled' : 'authenticated',
