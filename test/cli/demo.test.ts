@@ -2,7 +2,7 @@
 // (a wrong code, the right one, then a second sign-in with the recovery code), and Ctrl-C.
 import { Secret, TOTP } from 'otpauth';
 import { afterEach, describe, expect, test } from 'vitest';
-import { spawnCli, type CliProcess } from './cliProcess.js';
+import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
 
 const running: CliProcess[] = [];
 function start(args: string[]): CliProcess {

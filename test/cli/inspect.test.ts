@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { runDemoCommand } from '../../src/cli/demoCommand.js';
 import { REDACTED, SECRET_KEYS } from '../../src/inspect/index.js';
-import { spawnCli, type CliProcess } from './cliProcess.js';
+import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
 
 const running: CliProcess[] = [];
 afterEach(() => {

@@ -1,60 +1,73 @@
-// Spawns the `mfa-flow` CLI from source in a child process and waits for what it prints.
+// Spawns the `mfa-flow` CLI from source (node --import tsx, no build step needed) and reads its
+// output in order: each `expect` waits for a pattern after the previous match.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const RUN_CLI = fileURLToPath(new URL('./runCli.ts', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
+  /** Everything printed to stdout so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first match of `pattern` in stdout. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Waits until stdout, after the last match, matches `pattern`; returns the match. */
+  expect(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  type(line: string): void;
+  exited: Promise<number | null>;
 }
 
 export function spawnCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/runCli.ts', ...args], {
-    cwd: ROOT,
-    stdio: 'pipe',
-    env: { ...process.env, NODE_OPTIONS: '' },
+  const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  let cursor = 0;
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    listeners.forEach((listener) => listener());
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+    listeners.forEach((listener) => listener());
+  });
+
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitForOutput(pattern, timeoutMs = 15_000) {
+    type: (line) => void child.stdin.write(`${line}\n`),
+    expect(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`));
-        }, timeoutMs);
         const check = () => {
-          const match = out.match(pattern);
+          const rest = out.slice(cursor);
+          const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(rest);
           if (match) {
-            cleanup();
+            cursor += match.index + match[0].length;
+            done();
             resolve(match);
+          } else if (hasExited) {
+            done();
+            reject(new Error(`CLI exited before printing ${pattern}\n--- stdout after the last match:\n${rest}\n--- stderr:\n${err}`));
           }
         };
-        const onExit = () => {
-          cleanup();
-          reject(new Error(`exited before printing ${pattern}; stdout: ${out}; stderr: ${err}`));
-        };
-        const cleanup = () => {
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`Timed out waiting for ${pattern}\n--- stdout after the last match:\n${out.slice(cursor)}\n--- stderr:\n${err}`));
+        }, timeoutMs);
+        const done = () => {
           clearTimeout(timer);
-          child.stdout.off('data', check);
-          child.off('exit', onExit);
+          listeners.delete(check);
         };
-        child.stdout.on('data', check);
-        child.once('exit', onExit);
+        listeners.add(check);
         check();
       });
     },
