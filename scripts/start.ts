@@ -3,6 +3,7 @@
 // tenant instead. Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
 import { parseArgs } from 'node:util';
 import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from './demoServer.js';
+import { portFlag } from '../src/cli/flags.js';
 import { untilStopSignal } from '../src/cli/untilStopSignal.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -38,9 +39,7 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
   if (values.help) return 'help';
   const options: DemoServerOptions = {};
   if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
-    options.port = port;
+    options.port = portFlag('--port', values.port);
   }
   if (values.host !== undefined) options.host = values.host;
   if (values.domain !== undefined) {

@@ -12,6 +12,7 @@ import { driveFlow } from './demo/driveFlow.js';
 import { startDemoInspection, type DemoInspection } from './demo/inspection.js';
 import { interactiveResponder } from './demo/interactive.js';
 import { Prompter, type PrompterStreams } from './demo/prompter.js';
+import { portFlag, UsageError } from './flags.js';
 import { DEFAULT_INSPECT_PORT } from './inspectorCommand.js';
 
 const USAGE = `Usage: mfa-flow demo [options]
@@ -46,7 +47,6 @@ interface DemoFlags {
   tenant?: { domain: string; clientId: string; clientSecret?: string };
 }
 
-class UsageError extends Error {}
 
 // parseArgs has no optional values: a bare `--inspect` gets the default port here.
 const withInspectPort = (argv: string[]) =>
@@ -73,9 +73,7 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
   }
   const flags: DemoFlags = { auto: values.auto === true, intent: values.intent };
   if (values.inspect !== undefined) {
-    const port = /^\d{1,5}$/.test(values.inspect) ? Number(values.inspect) : NaN;
-    if (!(port <= 65_535)) throw new UsageError(`--inspect takes a port number (0 for a free one), got "${values.inspect}"`);
-    flags.inspectPort = port;
+    flags.inspectPort = portFlag('--inspect', values.inspect);
   }
   if (values.domain === undefined) {
     if (values['client-id'] !== undefined || values['client-secret'] !== undefined) {

@@ -11,6 +11,7 @@ import {
   type EmulatorUser,
   type StartEmulatorOptions,
 } from '../emulator/index.js';
+import { integerFlag, portFlag, UsageError } from './flags.js';
 import { untilStopSignal } from './untilStopSignal.js';
 
 const USAGE = `Usage: mfa-flow emulator [options]
@@ -27,8 +28,6 @@ Options:
   --mfa-token-ttl SECONDS lifetime of mfa_tokens (default 600)
   -h, --help              show this text
 `;
-
-class UsageError extends Error {}
 
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
   let options: StartEmulatorOptions & { usingDefaults: { client: boolean; user: boolean } };
@@ -85,7 +84,7 @@ function parseFlags(argv: string[]): 'help' | (StartEmulatorOptions & { usingDef
   });
   if (values.help) return 'help';
   const options: StartEmulatorOptions = {};
-  if (values.port !== undefined) options.port = integerFlag('--port', values.port, 0, 65_535);
+  if (values.port !== undefined) options.port = portFlag('--port', values.port);
   if (values.host !== undefined) options.host = nonEmpty('--host', values.host);
   if (values.domain !== undefined) {
     if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new UsageError('--domain must be host[:port], e.g. tenant.example:4010');
@@ -113,14 +112,6 @@ function parseUser(value: string): EmulatorUser {
   const password = colon < 0 ? '' : value.slice(colon + 1);
   if (!email.includes('@') || !password) throw new UsageError('--user must be EMAIL:PASSWORD');
   return { email, password };
-}
-
-function integerFlag(name: string, value: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return number;
 }
 
 function nonEmpty(name: string, value: string): string {

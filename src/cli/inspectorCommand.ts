@@ -5,6 +5,7 @@
 // start, 2 on bad flags.
 import { parseArgs } from 'node:util';
 import type { InspectBridge } from './inspectBridge.js';
+import { portFlag } from './flags.js';
 import { untilStopSignal } from './untilStopSignal.js';
 
 export const DEFAULT_INSPECT_PORT = 4011;
@@ -53,10 +54,7 @@ export async function runInspectorCommand(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    port = values.port === undefined ? DEFAULT_INSPECT_PORT : Number(values.port);
-    if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && port <= 65_535)) {
-      throw new Error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
-    }
+    port = values.port === undefined ? DEFAULT_INSPECT_PORT : portFlag('--port', values.port);
   } catch (error) {
     process.stderr.write(`mfa-flow inspector: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
