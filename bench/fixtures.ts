@@ -2,6 +2,8 @@
 // clock for the in-process emulator, and RFC 6238 codes for a secret.
 import { fileURLToPath } from 'node:url';
 import { TOTP, Secret } from 'otpauth';
+import { GRANT_MFA_OTP, GRANT_PASSWORD } from '../src/api/protocol.js';
+import type { FlowClock } from '../src/index.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -10,16 +12,14 @@ export const CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' } a
 export const IN_PROCESS_URL = 'http://emulator.bench';
 export const BENCH_PASSWORD = 'bench-password';
 
-export const GRANT = {
-  password: 'password',
-  mfaOtp: 'http://auth0.com/oauth/grant-type/mfa-otp',
-} as const;
+export const GRANT = { password: GRANT_PASSWORD, mfaOtp: GRANT_MFA_OTP } as const;
 
 export function benchUsers(prefix: string, count: number): { email: string; password: string }[] {
   return Array.from({ length: count }, (_, i) => ({ email: `${prefix}-${i}@bench.test`, password: BENCH_PASSWORD }));
 }
 
-export interface BenchClock {
+/** Wall time moved by hand, real timers: the emulator's clock (`now`) and a flow's (`clock`). */
+export interface BenchClock extends FlowClock {
   now: () => number;
   advance(ms: number): void;
 }
@@ -28,6 +28,8 @@ export interface BenchClock {
 export function benchClock(startMs = 2_000_000_000_000): BenchClock {
   let current = startMs;
   return {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
     now: () => current,
     advance(ms) {
       current += ms;

@@ -52,7 +52,7 @@ export async function measureOverhead(): Promise<SectionResult> {
   const engine: Driver = async (user) => {
     const flow = createMfaFlow({
       client,
-      now: clock.now,
+      clock,
       intent: 'enroll',
       mfaToken: user.mfaToken,
       requireRecoveryCodeAck: false,
@@ -60,10 +60,10 @@ export async function measureOverhead(): Promise<SectionResult> {
     flow.start();
     const parked = await waitFor(flow, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: 10_000 });
     const secret = parked.context.enrollment?.secret;
-    if (!parked.matches('awaitingConfirmation') || !secret) throw new Error(`engine flow stopped in ${JSON.stringify(parked.value)}`);
+    if (!parked.matches({ step: 'awaitingConfirmation' }) || !secret) throw new Error(`engine flow stopped in ${JSON.stringify(parked.value)}`);
     flow.send({ type: 'otp.submit', otp: totpAt(secret, clock.now()) });
     const done = await waitFor(flow, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: 10_000 });
-    const accessToken = done.output?.tokens?.accessToken;
+    const accessToken = (done.output?.outcome === 'authenticated' ? done.output.tokens.accessToken : undefined);
     if (done.status !== 'done' || !done.matches('authenticated') || !accessToken) {
       throw new Error(`engine flow ended in ${JSON.stringify(done.value)}${done.context.error ? ` (${done.context.error.code})` : ''}`);
     }

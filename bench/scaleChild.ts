@@ -58,7 +58,7 @@ const newFlow = (n: number) =>
     mfaToken: `bench-mfa-token-${n}-${randomBytes(16).toString('hex')}`,
   });
 
-const isParked = (flow: MfaFlowActor) => flow.getSnapshot().matches({ awaitingConfirmation: 'idle' });
+const isParked = (flow: MfaFlowActor) => flow.getSnapshot().matches({ step: { awaitingConfirmation: 'idle' } });
 
 async function main(): Promise<ScaleResult> {
   const failures: string[] = [];
@@ -116,7 +116,7 @@ async function main(): Promise<ScaleResult> {
 }
 
 function isParkedSnapshot(s: ReturnType<MfaFlowActor['getSnapshot']>): boolean {
-  return s.matches({ awaitingConfirmation: 'idle' });
+  return s.matches({ step: { awaitingConfirmation: 'idle' } });
 }
 
 main().then(

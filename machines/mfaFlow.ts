@@ -1,40 +1,46 @@
 // The MFA statechart: every step of Auth0's MFA API flow, its branches and its failure modes.
-// Pure: services are named placeholders that `src/flow/` (or a test) provides; no I/O here.
-import { assign, cancel, enqueueActions, fromPromise, raise, setup, type DoneActorEvent } from 'xstate';
+// Pure: services are named placeholders that `src/flow/` (or a test) provides; wall time comes
+// from the actor's clock (clock.ts); no I/O here.
+//
+// Shape: the steps of the flow live in `step`; the interruptions (`failed`, `locked`,
+// `rateLimited`) live beside it, so leaving a step for one of them records where the flow was
+// (history states) and `retry` or the end of a wait goes back there. What an interrupted request
+// becomes when a flow is persisted is declared on each request state (`flow.interrupted`).
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { msUntil, wallTime } from './clock.js';
 import { normalizeOtp, normalizeRecoveryCode } from './codes.js';
+import { flowError, LOCAL_REFUSALS, toFlowError } from './messages.js';
 import type {
   AssociateInput,
   Authenticator,
   ChallengeInput,
-  CodeSubmission,
   Enrollment,
-  FlowError,
   ListAuthenticatorsInput,
   MfaErrorCode,
   MfaFlowContext,
-  MfaFlowEvent,
   MfaFlowInput,
+  MfaFlowMachineEvent,
   MfaFlowOutput,
   MfaFlowTag,
   PasswordGrantInput,
   PasswordGrantOutput,
-  ResumableStep,
   TokenSet,
   VerifyInput,
   VerifyOtpInput,
   VerifyRecoveryCodeInput,
   VerifyRecoveryCodeOutput,
 } from './types.js';
-import { MFA_ERROR_CODES } from './types.js';
 
 /** Bumped whenever a change makes persisted snapshots of an older chart unsafe to restore. */
-export const MFA_FLOW_MACHINE_VERSION = 1;
+export const MFA_FLOW_MACHINE_VERSION = 2;
 
-const MFA_TOKEN_EXPIRY = 'mfaTokenExpiry';
-const DEFAULT_MFA_TOKEN_TTL_MS = 600_000;
+/** Auth0's MFA tokens live 10 minutes; a token whose expiry nobody told the chart gets this. */
+export const DEFAULT_MFA_TOKEN_TTL_MS = 600_000;
 /** Waits used when a 429 carries no usable Retry-After / x-ratelimit-reset header. */
 export const DEFAULT_LOCKOUT_MS = 60_000;
 export const DEFAULT_RATE_LIMIT_MS = 1_000;
+
+const MFA_TOKEN_EXPIRY = 'mfaTokenExpiry';
 
 function placeholder<TOutput, TInput>(name: string) {
   return fromPromise<TOutput, TInput>(async () => {
@@ -42,42 +48,24 @@ function placeholder<TOutput, TInput>(name: string) {
   });
 }
 
-/** Keep only what a UI may show: the code, a message, the wait. Never the raw response. */
-export function toFlowError(error: unknown): FlowError {
-  if (typeof error === 'object' && error !== null) {
-    const { code, message, retryAfterMs } = error as Partial<FlowError>;
-    if (typeof code === 'string' && (MFA_ERROR_CODES as readonly string[]).includes(code)) {
-      return {
-        code,
-        message: typeof message === 'string' ? message : code,
-        ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
-      };
-    }
-  }
-  return { code: 'unexpected', message: 'Something unexpected went wrong.' };
-}
-
-// Named guards and actions receive the machine's own event union; done and error events of
-// invoked services carry `output` / `error`, read through these two narrow casts.
-const errorOf = (event: unknown) => (event as { error?: unknown }).error;
-const outputOf = <T>(event: unknown) => (event as DoneActorEvent<T>).output;
-
-const otpAuthenticators = (list: Authenticator[]) => list.filter((a) => a.authenticatorType === 'otp');
+const otpAuthenticators = (list: readonly Authenticator[]) => list.filter((a) => a.authenticatorType === 'otp');
 /** Factors a user can be challenged with: active, and not the recovery code (which is a grant, not a challenge). */
-const challengeable = (list: Authenticator[]) =>
+const challengeable = (list: readonly Authenticator[]) =>
   list.filter((a) => a.active && a.authenticatorType !== 'recovery-code');
 
-const error = (code: MfaErrorCode, message: string): FlowError => ({ code, message });
+/** Enrolling another factor needs an access token for the MFA API itself, obtained by passing a
+ *  challenge of the existing one: this flow still has to get it. */
+const mustEnrollAfterChallenge = (context: MfaFlowContext) =>
+  context.intent === 'enroll' && context.alreadyEnrolled && context.enrollToken === null;
 
 function verifyInput(context: MfaFlowContext): VerifyInput {
   const base = { mfaToken: context.mfaToken ?? '' };
-  // Enrolling another factor needs an access token for the MFA API itself, obtained by this verification.
-  return context.intent === 'enroll' && context.alreadyEnrolled && context.enrollToken === null
-    ? { ...base, audience: context.mfaAudience, scope: 'enroll' }
-    : base;
+  return mustEnrollAfterChallenge(context) ? { ...base, audience: context.mfaAudience, scope: 'enroll' } : base;
 }
 
 const submittedCode = (context: MfaFlowContext) => context.submission?.code ?? '';
+
+const errorIn = (error: unknown, codes: readonly MfaErrorCode[]) => codes.includes(toFlowError(error).code);
 
 /** The part of the context that belongs to one MFA token: where a flow starts, and what losing
  *  the token resets. */
@@ -91,13 +79,12 @@ const NO_MFA_SESSION = {
   authenticators: [],
   authenticatorId: null,
   submission: null,
-  resumeStep: null,
 } satisfies Partial<MfaFlowContext>;
 
 export const mfaFlowMachine = setup({
   types: {
     context: {} as MfaFlowContext,
-    events: {} as MfaFlowEvent,
+    events: {} as MfaFlowMachineEvent,
     input: {} as MfaFlowInput,
     output: {} as MfaFlowOutput,
     tags: {} as MfaFlowTag,
@@ -111,84 +98,74 @@ export const mfaFlowMachine = setup({
     verifyRecoveryCode: placeholder<VerifyRecoveryCodeOutput, VerifyRecoveryCodeInput>('verifyRecoveryCode'),
   },
   delays: {
-    mfaTokenTtl: ({ context }) => context.mfaTokenTtlMs,
-    lockout: ({ context }) => context.error?.retryAfterMs ?? DEFAULT_LOCKOUT_MS,
-    rateLimit: ({ context }) => context.error?.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS,
+    /** Whatever the wait (lockout, rate limit), it ends at `waitUntil`, wherever the flow runs. */
+    wait: ({ context, system }) => msUntil(system, context.waitUntil),
   },
   guards: {
     hasMfaToken: ({ context }) => context.mfaToken !== null,
-    credentialsPresent: ({ event }) =>
-      event.type === 'credentials.submit' && event.username.trim() !== '' && event.password !== '',
-    otpWellFormed: ({ event }) => event.type === 'otp.submit' && normalizeOtp(event.otp) !== null,
-    recoveryCodeWellFormed: ({ event }) =>
-      event.type === 'recoveryCode.submit' && normalizeRecoveryCode(event.recoveryCode) !== null,
-    mfaRequired: ({ event }) => outputOf<PasswordGrantOutput>(event).kind === 'mfa_required',
-    errorIs: ({ event }, params: { codes: readonly MfaErrorCode[] }) => params.codes.includes(toFlowError(errorOf(event)).code),
+    credentialsPresent: (_, params: { username: string; password: string }) =>
+      params.username.trim() !== '' && params.password !== '',
+    otpWellFormed: (_, params: { otp: string }) => normalizeOtp(params.otp) !== null,
+    recoveryCodeWellFormed: (_, params: { recoveryCode: string }) => normalizeRecoveryCode(params.recoveryCode) !== null,
+    // What a failed request means, read from the error its service threw.
+    unreachable: (_, params: { error: unknown }) => errorIn(params.error, ['network', 'timeout', 'server_error', 'invalid_response', 'unexpected']),
+    sessionLost: (_, params: { error: unknown }) => errorIn(params.error, ['mfa_token_expired', 'mfa_token_invalid']),
+    slowedDown: (_, params: { error: unknown }) => errorIn(params.error, ['rate_limited']),
+    codeRefused: (_, params: { error: unknown }) => errorIn(params.error, ['invalid_otp', 'invalid_recovery_code']),
+    lockedOut: (_, params: { error: unknown }) => errorIn(params.error, ['too_many_attempts']),
+    mfaRequired: (_, params: { output: PasswordGrantOutput }) => params.output.kind === 'mfa_required',
     /** Never bounce: associate → listing happens once, and not after listing sent us here. */
-    mayChallengeExisting: ({ context, event }) =>
-      toFlowError(errorOf(event)).code === 'already_enrolled' && !context.listedNone && context.enrollToken === null,
+    mayChallengeExisting: ({ context }, params: { error: unknown }) =>
+      toFlowError(params.error).code === 'already_enrolled' && !context.listedNone && context.enrollToken === null,
     intentIsEnroll: ({ context }) => context.intent === 'enroll',
     alreadyEnrolled: ({ context }) => context.alreadyEnrolled,
-    oneOtpAuthenticator: ({ event }) =>
-      otpAuthenticators(challengeable(outputOf<Authenticator[]>(event))).length === 1,
-    severalOtpAuthenticators: ({ event }) =>
-      otpAuthenticators(challengeable(outputOf<Authenticator[]>(event))).length > 1,
-    onlyOtherFactors: ({ event }) => challengeable(outputOf<Authenticator[]>(event)).length > 0,
-    selectableAuthenticator: ({ context, event }) =>
-      event.type === 'authenticator.select' &&
-      otpAuthenticators(context.authenticators).some((a) => a.id === event.authenticatorId),
+    oneOtpAuthenticator: (_, params: { listed: readonly Authenticator[] }) =>
+      otpAuthenticators(challengeable(params.listed)).length === 1,
+    severalOtpAuthenticators: (_, params: { listed: readonly Authenticator[] }) =>
+      otpAuthenticators(challengeable(params.listed)).length > 1,
+    onlyOtherFactors: (_, params: { listed: readonly Authenticator[] }) => challengeable(params.listed).length > 0,
+    selectableAuthenticator: ({ context }, params: { authenticatorId: string }) =>
+      otpAuthenticators(context.authenticators).some((a) => a.id === params.authenticatorId),
     mustAcknowledgeRecoveryCodes: ({ context }) =>
       context.requireRecoveryCodeAck && (context.enrollment?.recoveryCodes?.length ?? 0) > 0,
-    mustEnrollAfterChallenge: ({ context }) =>
-      context.intent === 'enroll' && context.alreadyEnrolled && context.enrollToken === null,
-    resumeStepIs: ({ context }, params: { step: ResumableStep }) => context.resumeStep === params.step,
-    /** Resume a code step by re-sending the code kept through a rate-limit wait. */
-    resumeSubmission: ({ context }, params: { step: ResumableStep; kind: CodeSubmission['kind'] }) =>
-      context.resumeStep === params.step && context.submission?.kind === params.kind,
+    mustEnrollAfterChallenge: ({ context }) => mustEnrollAfterChallenge(context),
   },
   actions: {
     clearError: assign({ error: null }),
-    setError: assign({ error: ({ event }) => toFlowError(errorOf(event)) }),
-    setResumeStep: assign((_, params: { step: ResumableStep }) => ({ resumeStep: params.step })),
+    setError: assign((_, params: { error: unknown }) => ({ error: toFlowError(params.error) })),
+    refuse: assign((_, params: { refusal: keyof typeof LOCAL_REFUSALS }) => ({ error: { ...LOCAL_REFUSALS[params.refusal] } })),
     clearSubmission: assign({ submission: null }),
-    rejectBlankCredentials: assign({ error: error('invalid_credentials', 'Enter your email and password.') }),
-    rejectMalformedOtp: assign({ error: error('invalid_otp', 'Enter the 6-digit code from your authenticator app.') }),
-    rejectMalformedRecoveryCode: assign({
-      error: error('invalid_recovery_code', 'A recovery code has 24 letters and digits.'),
-    }),
-    rejectUnknownAuthenticator: assign({
-      error: error('unsupported_factor', 'Choose one of the listed authenticator apps.'),
-    }),
-    storeOtpSubmission: assign({
-      submission: ({ event }) =>
-        event.type === 'otp.submit' ? { kind: 'otp' as const, code: normalizeOtp(event.otp) ?? '' } : null,
+    storeOtp: assign((_, params: { otp: string }) => ({
+      submission: { kind: 'otp' as const, code: normalizeOtp(params.otp) ?? '' },
       error: null,
-    }),
-    storeRecoveryCodeSubmission: assign({
-      submission: ({ event }) =>
-        event.type === 'recoveryCode.submit'
-          ? { kind: 'recoveryCode' as const, code: normalizeRecoveryCode(event.recoveryCode) ?? '' }
-          : null,
+    })),
+    storeRecoveryCode: assign((_, params: { recoveryCode: string }) => ({
+      submission: { kind: 'recoveryCode' as const, code: normalizeRecoveryCode(params.recoveryCode) ?? '' },
       error: null,
-    }),
-    scheduleMfaTokenExpiry: raise({ type: 'mfaToken.expired' }, { id: MFA_TOKEN_EXPIRY, delay: 'mfaTokenTtl' }),
-    cancelMfaTokenExpiry: cancel(MFA_TOKEN_EXPIRY),
+    })),
+    /** A new MFA token: kept with its expiry (given, or the default lifetime from now), and the
+     *  expiry timer armed to fire exactly then. */
+    acceptMfaToken: enqueueActions(
+      ({ context, system, enqueue }, params: { mfaToken: string; expiresAt: number | null | undefined }) => {
+        const expiresAt = params.expiresAt ?? wallTime(system) + context.mfaTokenTtlMs;
+        enqueue.assign({ mfaToken: params.mfaToken, mfaTokenExpiresAt: expiresAt, error: null });
+        enqueue.cancel(MFA_TOKEN_EXPIRY);
+        enqueue.raise({ type: 'mfaToken.expired' }, { id: MFA_TOKEN_EXPIRY, delay: msUntil(system, expiresAt) });
+      },
+    ),
     /** After a restore: the token keeps the lifetime it had left, not a fresh one. */
-    rearmMfaTokenExpiry: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'flow.restored' || context.mfaToken === null) return;
+    rearmMfaTokenExpiry: enqueueActions(({ context, system, enqueue }) => {
+      if (context.mfaToken === null) return;
       enqueue.cancel(MFA_TOKEN_EXPIRY);
-      enqueue.raise(
-        { type: 'mfaToken.expired' },
-        { id: MFA_TOKEN_EXPIRY, delay: Math.max(0, event.mfaTokenExpiresInMs ?? context.mfaTokenTtlMs) },
-      );
+      enqueue.raise({ type: 'mfaToken.expired' }, { id: MFA_TOKEN_EXPIRY, delay: msUntil(system, context.mfaTokenExpiresAt) });
     }),
-    /** After a restore: a wait (lockout, rate limit) resumes with the time it had left. */
-    rearmWait: assign({
-      error: ({ context, event }) =>
-        event.type === 'flow.restored' && event.waitRemainingMs !== null && context.error !== null
-          ? { ...context.error, retryAfterMs: Math.max(0, event.waitRemainingMs) }
-          : context.error,
-    }),
+    cancelMfaTokenExpiry: enqueueActions(({ enqueue }) => enqueue.cancel(MFA_TOKEN_EXPIRY)),
+    /** A wait starts: it ends when the server said, or after `fallbackMs`. Kept as a wall time so
+     *  that a flow restored elsewhere waits only what is left. */
+    startWait: assign(({ context, system }, params: { fallbackMs: number }) => ({
+      waitUntil: wallTime(system) + (context.error?.retryAfterMs ?? params.fallbackMs),
+    })),
+    endWait: assign({ waitUntil: null, error: null }),
     /** Once the tokens are in hand the MFA token has no more use: drop it and its timer, so that
      *  a slow read of the recovery codes is never cut short by the token's expiry. */
     retireMfaToken: enqueueActions(({ enqueue }) => {
@@ -196,16 +173,19 @@ export const mfaFlowMachine = setup({
       enqueue.assign({ mfaToken: null, mfaTokenExpiresAt: null, enrollToken: null, submission: null });
     }),
     /** A finished flow keeps only what its output needs: no MFA token, OTP secret or codes. */
-    forgetSecrets: assign(({ context }) => ({
-      enrolled: context.enrollment !== null && context.tokens !== null,
-      mfaToken: null,
-      mfaTokenExpiresAt: null,
-      enrollToken: null,
-      enrollment: null,
-      submission: null,
-    })),
+    forgetSecrets: enqueueActions(({ context, enqueue }) => {
+      enqueue.cancel(MFA_TOKEN_EXPIRY);
+      enqueue.assign({
+        ...NO_MFA_SESSION,
+        enrolled: context.enrollment !== null && context.tokens !== null,
+        waitUntil: null,
+      });
+    }),
     /** Losing the MFA token ends everything obtained with it; a new token starts the route afresh. */
-    forgetMfaToken: assign({ ...NO_MFA_SESSION }),
+    forgetMfaToken: enqueueActions(({ enqueue }) => {
+      enqueue.cancel(MFA_TOKEN_EXPIRY);
+      enqueue.assign({ ...NO_MFA_SESSION });
+    }),
   },
 }).createMachine({
   id: 'mfaFlow',
@@ -216,293 +196,312 @@ export const mfaFlowMachine = setup({
     requireRecoveryCodeAck: input.requireRecoveryCodeAck ?? true,
     ...NO_MFA_SESSION,
     mfaToken: input.mfaToken ?? null,
+    mfaTokenExpiresAt: input.mfaTokenExpiresAt ?? null,
     tokens: null,
     newRecoveryCode: null,
     enrolled: false,
     error: null,
+    waitUntil: null,
   }),
-  output: ({ context }) => ({
-    outcome: context.tokens === null ? 'cancelled' : 'authenticated',
-    tokens: context.tokens,
-    newRecoveryCode: context.newRecoveryCode,
-    enrolled: context.enrolled,
-  }),
-  initial: 'needMfaToken',
+  output: ({ context }): MfaFlowOutput =>
+    context.tokens === null
+      ? { outcome: 'cancelled' }
+      : { outcome: 'authenticated', tokens: context.tokens, newRecoveryCode: context.newRecoveryCode, enrolled: context.enrolled },
+  initial: 'step',
   on: {
-    cancel: { target: '.cancelled', actions: ['cancelMfaTokenExpiry', 'clearSubmission'] },
+    cancel: { target: '.cancelled', actions: 'clearSubmission' },
     'flow.restored': { actions: 'rearmMfaTokenExpiry' },
     'mfaToken.expired': {
       guard: 'hasMfaToken',
-      target: '.needMfaToken',
-      actions: [
-        'forgetMfaToken',
-        assign({ error: error('mfa_token_expired', 'Your session expired. Sign in again to continue.') }),
-      ],
+      target: '.step.needMfaToken',
+      actions: ['forgetMfaToken', assign({ error: flowError('mfa_token_expired') })],
+    },
+    // Where a request in flight ends up when the flow is persisted, unless its state says better:
+    // never sent again by itself; `retry` returns to the step (history).
+    'flow.interrupted': {
+      target: '.failed',
+      actions: ['clearSubmission', { type: 'refuse', params: { refusal: 'interrupted' } }],
     },
   },
   states: {
-    needMfaToken: {
-      initial: 'idle',
+    step: {
+      initial: 'needMfaToken',
       states: {
-        idle: {
-          tags: ['needsCredentials'],
-          // A token given as input (or kept by a restored snapshot) starts the route at once.
-          always: { guard: 'hasMfaToken', target: '#mfaFlow.routing', actions: 'scheduleMfaTokenExpiry' },
-          on: {
-            'credentials.submit': [
-              { guard: 'credentialsPresent', target: 'signingIn', actions: 'clearError' },
-              { actions: 'rejectBlankCredentials' },
-            ],
-            'mfaToken.provide': {
-              target: '#mfaFlow.routing',
-              actions: [
-                assign({
-                  mfaToken: ({ event }) => event.mfaToken,
-                  mfaTokenExpiresAt: ({ event }) => event.expiresAt ?? null,
-                  error: null,
-                }),
-                'scheduleMfaTokenExpiry',
-              ],
+        /** The step the flow was on when an interruption took it away: its input, afresh. */
+        resume: { type: 'history', history: 'shallow' },
+        /** The exact state, request included: a rate-limited request is sent again. */
+        resumeExactly: { type: 'history', history: 'deep' },
+
+        needMfaToken: {
+          initial: 'idle',
+          states: {
+            idle: {
+              tags: ['needsCredentials'],
+              // A token given as input starts the route at once.
+              always: {
+                guard: 'hasMfaToken',
+                target: '#mfaFlow.step.routing',
+                actions: {
+                  type: 'acceptMfaToken',
+                  params: ({ context }) => ({ mfaToken: context.mfaToken ?? '', expiresAt: context.mfaTokenExpiresAt }),
+                },
+              },
+              on: {
+                'credentials.submit': [
+                  {
+                    guard: { type: 'credentialsPresent', params: ({ event }) => event },
+                    target: 'signingIn',
+                    actions: 'clearError',
+                  },
+                  { actions: { type: 'refuse', params: { refusal: 'blankCredentials' } } },
+                ],
+                'mfaToken.provide': {
+                  target: '#mfaFlow.step.routing',
+                  actions: {
+                    type: 'acceptMfaToken',
+                    params: ({ event }) => ({ mfaToken: event.mfaToken, expiresAt: event.expiresAt }),
+                  },
+                },
+              },
+            },
+            signingIn: {
+              tags: ['busy'],
+              invoke: {
+                src: 'passwordGrant',
+                input: ({ event }) =>
+                  event.type === 'credentials.submit'
+                    ? { username: event.username.trim(), password: event.password }
+                    : { username: '', password: '' },
+                onDone: [
+                  {
+                    guard: { type: 'mfaRequired', params: ({ event }) => event },
+                    target: '#mfaFlow.step.routing',
+                    actions: {
+                      type: 'acceptMfaToken',
+                      params: ({ event }) => ({
+                        mfaToken: event.output.kind === 'mfa_required' ? event.output.mfaToken : '',
+                        expiresAt: null,
+                      }),
+                    },
+                  },
+                  {
+                    target: '#mfaFlow.authenticated',
+                    actions: assign({ tokens: ({ event }) => (event.output.kind === 'tokens' ? event.output.tokens : null) }),
+                  },
+                ],
+                onError: [
+                  {
+                    guard: { type: 'unreachable', params: ({ event }) => event },
+                    target: '#mfaFlow.failed',
+                    actions: { type: 'setError', params: ({ event }) => event },
+                  },
+                  // Wrong password, lockout, rate limit, misconfigured client: the user stays on the form.
+                  { target: 'idle', actions: { type: 'setError', params: ({ event }) => event } },
+                ],
+              },
+              // The password is never kept: an interrupted sign-in goes back to the form.
+              on: { 'flow.interrupted': 'idle' },
             },
           },
         },
-        signingIn: {
+
+        routing: {
+          always: [{ guard: 'intentIsEnroll', target: 'associating' }, { target: 'listing' }],
+        },
+
+        associating: {
           tags: ['busy'],
           invoke: {
-            src: 'passwordGrant',
-            input: ({ event }) =>
-              event.type === 'credentials.submit'
-                ? { username: event.username.trim(), password: event.password }
-                : { username: '', password: '' },
-            onDone: [
-              {
-                guard: 'mfaRequired',
-                target: '#mfaFlow.routing',
-                actions: [
-                  assign(({ event }) =>
-                    event.output.kind === 'mfa_required'
-                      ? { mfaToken: event.output.mfaToken, mfaTokenExpiresAt: event.output.expiresAt ?? null }
-                      : {},
-                  ),
-                  'scheduleMfaTokenExpiry',
-                ],
-              },
-              {
-                target: '#mfaFlow.authenticated',
-                actions: assign({ tokens: ({ event }) => (event.output.kind === 'tokens' ? event.output.tokens : null) }),
-              },
-            ],
+            src: 'associate',
+            input: ({ context }) => ({ bearer: context.enrollToken ?? context.mfaToken ?? '' }),
+            onDone: {
+              target: 'awaitingConfirmation',
+              actions: assign({ enrollment: ({ event }) => event.output, error: null }),
+            },
             onError: [
               {
-                guard: { type: 'errorIs', params: { codes: ['network', 'timeout', 'server_error', 'invalid_response', 'unexpected'] } },
-                target: '#mfaFlow.failed',
-                actions: ['setError', { type: 'setResumeStep', params: { step: 'signingIn' } }],
+                // "Before associating another factor with the user, you must challenge the user with the existing factor."
+                guard: { type: 'mayChallengeExisting', params: ({ event }) => event },
+                target: 'listing',
+                actions: assign({ alreadyEnrolled: true, error: null }),
               },
-              // Wrong password, lockout, rate limit, misconfigured client: the user stays on the form.
-              { target: 'idle', actions: 'setError' },
+              ...requestFailure(),
             ],
           },
+          // Its answer (the secret) is lost with the interruption, and sending it again would leave
+          // an abandoned pending authenticator behind: the default (failed, retry) applies.
         },
-      },
-    },
 
-    routing: {
-      always: [{ guard: 'intentIsEnroll', target: 'associating' }, { target: 'listing' }],
-    },
+        awaitingConfirmation: {
+          initial: 'idle',
+          states: {
+            idle: {
+              tags: ['needsCode'],
+              on: { 'otp.submit': otpSubmit() },
+            },
+            submitting: {
+              tags: ['busy'],
+              invoke: {
+                src: 'verifyOtp',
+                input: ({ context }) => ({ mfaToken: context.mfaToken ?? '', otp: submittedCode(context) }),
+                onDone: [
+                  {
+                    guard: 'mustAcknowledgeRecoveryCodes',
+                    target: 'acknowledgingRecoveryCodes',
+                    actions: [assign({ tokens: ({ event }) => event.output }), 'retireMfaToken'],
+                  },
+                  {
+                    target: '#mfaFlow.authenticated',
+                    actions: [assign({ tokens: ({ event }) => event.output }), 'clearSubmission'],
+                  },
+                ],
+                onError: codeFailure(),
+              },
+              on: { 'flow.interrupted': { target: 'idle', actions: 'clearSubmission' } },
+            },
+            acknowledgingRecoveryCodes: {
+              on: { 'recoveryCodes.acknowledge': '#mfaFlow.authenticated' },
+            },
+          },
+        },
 
-    associating: {
-      tags: ['busy'],
-      invoke: {
-        src: 'associate',
-        input: ({ context }) => ({ bearer: context.enrollToken ?? context.mfaToken ?? '' }),
-        onDone: {
-          target: 'awaitingConfirmation',
-          actions: assign({ enrollment: ({ event }) => event.output, error: null }),
-        },
-        onError: [
-          {
-            // "Before associating another factor with the user, you must challenge the user with the existing factor."
-            guard: 'mayChallengeExisting',
-            target: 'listing',
-            actions: assign({ alreadyEnrolled: true, error: null }),
-          },
-          ...requestFailure('associating'),
-        ],
-      },
-    },
-
-    awaitingConfirmation: {
-      initial: 'idle',
-      states: {
-        idle: {
-          tags: ['needsCode'],
-          on: {
-            'otp.submit': [
-              { guard: 'otpWellFormed', target: 'submitting', actions: 'storeOtpSubmission' },
-              { actions: 'rejectMalformedOtp' },
-            ],
-          },
-        },
-        submitting: {
-          tags: ['busy'],
-          invoke: {
-            src: 'verifyOtp',
-            input: ({ context }) => ({ mfaToken: context.mfaToken ?? '', otp: submittedCode(context) }),
-            onDone: [
-              {
-                guard: 'mustAcknowledgeRecoveryCodes',
-                target: 'acknowledgingRecoveryCodes',
-                actions: [assign({ tokens: ({ event }) => event.output }), 'retireMfaToken'],
+        listing: {
+          initial: 'fetching',
+          states: {
+            fetching: {
+              tags: ['busy'],
+              invoke: {
+                src: 'listAuthenticators',
+                input: ({ context }) => ({ mfaToken: context.mfaToken ?? '' }),
+                onDone: [
+                  {
+                    guard: { type: 'oneOtpAuthenticator', params: ({ event }) => ({ listed: event.output }) },
+                    target: '#mfaFlow.step.challenging',
+                    actions: assign(({ event }) => {
+                      const authenticators = challengeable(event.output);
+                      return { authenticators, authenticatorId: otpAuthenticators(authenticators)[0]?.id ?? null };
+                    }),
+                  },
+                  {
+                    guard: { type: 'severalOtpAuthenticators', params: ({ event }) => ({ listed: event.output }) },
+                    target: 'choosing',
+                    actions: assign({ authenticators: ({ event }) => challengeable(event.output) }),
+                  },
+                  {
+                    guard: { type: 'onlyOtherFactors', params: ({ event }) => ({ listed: event.output }) },
+                    target: '#mfaFlow.failed',
+                    actions: assign({
+                      authenticators: ({ event }) => challengeable(event.output),
+                      error: flowError('unsupported_factor'),
+                    }),
+                  },
+                  {
+                    // The server said "already enrolled" yet lists nothing to challenge: stop, never loop.
+                    guard: 'alreadyEnrolled',
+                    target: '#mfaFlow.failed',
+                    actions: assign({ authenticators: [], error: flowError('no_authenticator') }),
+                  },
+                  { target: '#mfaFlow.step.associating', actions: assign({ authenticators: [], listedNone: true }) },
+                ],
+                onError: requestFailure(),
               },
-              {
-                target: '#mfaFlow.authenticated',
-                actions: [assign({ tokens: ({ event }) => event.output }), 'clearSubmission'],
-              },
-            ],
-            onError: codeFailure('confirming', 'invalid_otp'),
-          },
-        },
-        acknowledgingRecoveryCodes: {
-          on: { 'recoveryCodes.acknowledge': '#mfaFlow.authenticated' },
-        },
-      },
-    },
-
-    listing: {
-      initial: 'fetching',
-      states: {
-        fetching: {
-          tags: ['busy'],
-          invoke: {
-            src: 'listAuthenticators',
-            input: ({ context }) => ({ mfaToken: context.mfaToken ?? '' }),
-            onDone: [
-              {
-                guard: 'oneOtpAuthenticator',
-                target: '#mfaFlow.challenging',
-                actions: assign(({ event }) => {
-                  const authenticators = challengeable(event.output);
-                  return { authenticators, authenticatorId: otpAuthenticators(authenticators)[0]?.id ?? null };
-                }),
-              },
-              {
-                guard: 'severalOtpAuthenticators',
-                target: 'choosing',
-                actions: assign({ authenticators: ({ event }) => challengeable(event.output) }),
-              },
-              {
-                guard: 'onlyOtherFactors',
-                target: '#mfaFlow.failed',
-                actions: assign({
-                  authenticators: ({ event }) => challengeable(event.output),
-                  resumeStep: 'listing',
-                  error: error('unsupported_factor', 'This account uses a factor this app cannot challenge yet.'),
-                }),
-              },
-              {
-                // The server said "already enrolled" yet lists nothing to challenge: stop, never loop.
-                guard: 'alreadyEnrolled',
-                target: '#mfaFlow.failed',
-                actions: assign({
-                  authenticators: [],
-                  resumeStep: 'listing',
-                  error: error('no_authenticator', 'No authenticator can be challenged for this account.'),
-                }),
-              },
-              { target: '#mfaFlow.associating', actions: assign({ authenticators: [], listedNone: true }) },
-            ],
-            onError: requestFailure('listing'),
-          },
-        },
-        choosing: {
-          on: {
-            'authenticator.select': [
-              {
-                guard: 'selectableAuthenticator',
-                target: '#mfaFlow.challenging',
-                actions: assign({ authenticatorId: ({ event }) => event.authenticatorId, error: null }),
-              },
-              { actions: 'rejectUnknownAuthenticator' },
-            ],
-          },
-        },
-      },
-    },
-
-    challenging: {
-      tags: ['busy'],
-      invoke: {
-        src: 'challenge',
-        input: ({ context }) => ({ mfaToken: context.mfaToken ?? '', authenticatorId: context.authenticatorId ?? '' }),
-        onDone: { target: 'verifying', actions: 'clearError' },
-        onError: requestFailure('challenging'),
-      },
-    },
-
-    verifying: {
-      initial: 'idle',
-      states: {
-        idle: {
-          tags: ['needsCode'],
-          on: {
-            'otp.submit': [
-              { guard: 'otpWellFormed', target: 'submittingOtp', actions: 'storeOtpSubmission' },
-              { actions: 'rejectMalformedOtp' },
-            ],
-            'recoveryCode.submit': [
-              { guard: 'recoveryCodeWellFormed', target: 'submittingRecoveryCode', actions: 'storeRecoveryCodeSubmission' },
-              { actions: 'rejectMalformedRecoveryCode' },
-            ],
-          },
-        },
-        submittingOtp: {
-          tags: ['busy'],
-          invoke: {
-            src: 'verifyOtp',
-            input: ({ context }) => ({ ...verifyInput(context), otp: submittedCode(context) }),
-            onDone: [
-              {
-                guard: 'mustEnrollAfterChallenge',
-                target: '#mfaFlow.associating',
-                actions: [assign({ enrollToken: ({ event }) => event.output.accessToken }), 'clearSubmission'],
-              },
-              {
-                target: '#mfaFlow.authenticated',
-                actions: [assign({ tokens: ({ event }) => event.output }), 'clearSubmission'],
-              },
-            ],
-            onError: codeFailure('verifying', 'invalid_otp'),
-          },
-        },
-        submittingRecoveryCode: {
-          tags: ['busy'],
-          invoke: {
-            src: 'verifyRecoveryCode',
-            input: ({ context }) => ({ ...verifyInput(context), recoveryCode: submittedCode(context) }),
-            onDone: [
-              {
-                guard: 'mustEnrollAfterChallenge',
-                target: '#mfaFlow.associating',
-                actions: [
-                  assign({
-                    enrollToken: ({ event }) => event.output.tokens.accessToken,
-                    newRecoveryCode: ({ event }) => event.output.recoveryCode ?? null,
-                  }),
-                  'clearSubmission',
+              // Listing changes nothing on the server: a restored flow simply lists again.
+              on: { 'flow.interrupted': { target: 'fetching', reenter: true } },
+            },
+            choosing: {
+              on: {
+                'authenticator.select': [
+                  {
+                    guard: { type: 'selectableAuthenticator', params: ({ event }) => event },
+                    target: '#mfaFlow.step.challenging',
+                    actions: assign({ authenticatorId: ({ event }) => event.authenticatorId, error: null }),
+                  },
+                  { actions: { type: 'refuse', params: { refusal: 'unknownAuthenticator' } } },
                 ],
               },
-              {
-                target: '#mfaFlow.authenticated',
-                actions: [
-                  assign({
-                    tokens: ({ event }) => event.output.tokens,
-                    newRecoveryCode: ({ event }) => event.output.recoveryCode ?? null,
-                  }),
-                  'clearSubmission',
+            },
+          },
+        },
+
+        challenging: {
+          tags: ['busy'],
+          invoke: {
+            src: 'challenge',
+            input: ({ context }) => ({ mfaToken: context.mfaToken ?? '', authenticatorId: context.authenticatorId ?? '' }),
+            onDone: { target: 'verifying', actions: 'clearError' },
+            onError: requestFailure(),
+          },
+        },
+
+        verifying: {
+          initial: 'idle',
+          states: {
+            idle: {
+              tags: ['needsCode'],
+              on: {
+                'otp.submit': otpSubmit('submittingOtp'),
+                'recoveryCode.submit': [
+                  {
+                    guard: { type: 'recoveryCodeWellFormed', params: ({ event }) => event },
+                    target: 'submittingRecoveryCode',
+                    actions: { type: 'storeRecoveryCode', params: ({ event }) => event },
+                  },
+                  { actions: { type: 'refuse', params: { refusal: 'malformedRecoveryCode' } } },
                 ],
               },
-            ],
-            onError: codeFailure('verifying', 'invalid_recovery_code'),
+            },
+            submittingOtp: {
+              tags: ['busy'],
+              invoke: {
+                src: 'verifyOtp',
+                input: ({ context }) => ({ ...verifyInput(context), otp: submittedCode(context) }),
+                onDone: [
+                  {
+                    guard: 'mustEnrollAfterChallenge',
+                    target: '#mfaFlow.step.associating',
+                    actions: [assign({ enrollToken: ({ event }) => event.output.accessToken }), 'clearSubmission'],
+                  },
+                  {
+                    target: '#mfaFlow.authenticated',
+                    actions: [assign({ tokens: ({ event }) => event.output }), 'clearSubmission'],
+                  },
+                ],
+                onError: codeFailure(),
+              },
+              on: { 'flow.interrupted': { target: 'idle', actions: 'clearSubmission' } },
+            },
+            submittingRecoveryCode: {
+              tags: ['busy'],
+              invoke: {
+                src: 'verifyRecoveryCode',
+                input: ({ context }) => ({ ...verifyInput(context), recoveryCode: submittedCode(context) }),
+                onDone: [
+                  {
+                    guard: 'mustEnrollAfterChallenge',
+                    target: '#mfaFlow.step.associating',
+                    actions: [
+                      assign({
+                        enrollToken: ({ event }) => event.output.tokens.accessToken,
+                        newRecoveryCode: ({ event }) => event.output.recoveryCode ?? null,
+                      }),
+                      'clearSubmission',
+                    ],
+                  },
+                  {
+                    target: '#mfaFlow.authenticated',
+                    actions: [
+                      assign({
+                        tokens: ({ event }) => event.output.tokens,
+                        newRecoveryCode: ({ event }) => event.output.recoveryCode ?? null,
+                      }),
+                      'clearSubmission',
+                    ],
+                  },
+                ],
+                onError: codeFailure(),
+              },
+              on: { 'flow.interrupted': { target: 'idle', actions: 'clearSubmission' } },
+            },
           },
         },
       },
@@ -512,82 +511,78 @@ export const mfaFlowMachine = setup({
       initial: 'waiting',
       states: {
         waiting: {
-          after: { lockout: 'ready' },
-          on: { 'flow.restored': { target: 'waiting', reenter: true, actions: ['rearmMfaTokenExpiry', 'rearmWait'] } },
+          after: { wait: 'ready' },
+          on: { 'flow.restored': { target: 'waiting', reenter: true, actions: 'rearmMfaTokenExpiry' } },
         },
-        ready: { on: { retry: { target: '#mfaFlow.resuming', actions: 'clearError' } } },
+        ready: { on: { retry: { target: '#mfaFlow.step.resume', actions: 'endWait' } } },
       },
     },
 
+    // Busy: a flow persisted while waiting here is saved as interrupted (failed), never as is, so
+    // a restore cannot re-send the code it keeps.
     rateLimited: {
       tags: ['busy'],
-      after: { rateLimit: { target: 'resuming' } },
-      on: { 'flow.restored': { target: 'rateLimited', reenter: true, actions: ['rearmMfaTokenExpiry', 'rearmWait'] } },
+      after: { wait: { target: 'step.resumeExactly', actions: 'endWait' } },
     },
 
     failed: {
-      on: { retry: { target: 'resuming', actions: 'clearError' } },
+      on: { retry: { target: 'step.resume', actions: 'clearError' } },
     },
 
-    /** Goes back to the step recorded in `resumeStep`; a code kept through a rate-limit wait is re-sent. */
-    resuming: {
-      always: [
-        { guard: { type: 'resumeStepIs', params: { step: 'associating' } }, target: 'associating' },
-        { guard: { type: 'resumeStepIs', params: { step: 'listing' } }, target: 'listing' },
-        { guard: { type: 'resumeStepIs', params: { step: 'challenging' } }, target: 'challenging' },
-        {
-          guard: { type: 'resumeSubmission', params: { step: 'confirming', kind: 'otp' } },
-          target: 'awaitingConfirmation.submitting',
-        },
-        { guard: { type: 'resumeStepIs', params: { step: 'confirming' } }, target: 'awaitingConfirmation' },
-        {
-          guard: { type: 'resumeSubmission', params: { step: 'verifying', kind: 'otp' } },
-          target: 'verifying.submittingOtp',
-        },
-        {
-          guard: { type: 'resumeSubmission', params: { step: 'verifying', kind: 'recoveryCode' } },
-          target: 'verifying.submittingRecoveryCode',
-        },
-        { guard: { type: 'resumeStepIs', params: { step: 'verifying' } }, target: 'verifying' },
-        { target: 'needMfaToken' },
-      ],
-    },
-
-    authenticated: { type: 'final', entry: ['cancelMfaTokenExpiry', 'forgetSecrets'] },
+    authenticated: { type: 'final', entry: 'forgetSecrets' },
     cancelled: { type: 'final', entry: 'forgetSecrets' },
   },
 });
 
-/** How a request step fails: a dead token asks for a new one, a 429 waits, anything else is `failed`. */
-function requestFailure(step: ResumableStep) {
+/** `otp.submit` where a code is asked for: a well-formed code goes to `target`, any other is
+ *  refused locally and never reaches the server. */
+function otpSubmit(target = 'submitting') {
   return [
     {
-      guard: { type: 'errorIs', params: { codes: ['mfa_token_expired', 'mfa_token_invalid'] } },
-      target: '#mfaFlow.needMfaToken',
-      actions: ['cancelMfaTokenExpiry', 'forgetMfaToken', 'setError'],
+      guard: { type: 'otpWellFormed', params: ({ event }: { event: { otp: string } }) => event },
+      target,
+      actions: { type: 'storeOtp', params: ({ event }: { event: { otp: string } }) => event },
+    },
+    { actions: { type: 'refuse', params: { refusal: 'malformedOtp' } } },
+  ] as const;
+}
+
+// Function declarations, not constants: the chart above is built when this module loads.
+function fromErrorEvent() {
+  return ({ event }: { event: { error: unknown } }) => event;
+}
+
+function setErrorFromEvent() {
+  return { type: 'setError', params: fromErrorEvent() } as const;
+}
+
+/** How a request step fails: a dead token asks for a new one, a 429 waits, anything else is `failed`. */
+function requestFailure() {
+  return [
+    {
+      guard: { type: 'sessionLost', params: fromErrorEvent() },
+      target: '#mfaFlow.step.needMfaToken',
+      actions: ['forgetMfaToken', setErrorFromEvent()],
     },
     {
-      guard: { type: 'errorIs', params: { codes: ['rate_limited'] } },
+      guard: { type: 'slowedDown', params: fromErrorEvent() },
       target: '#mfaFlow.rateLimited',
-      actions: ['setError', { type: 'setResumeStep', params: { step } }],
+      actions: [setErrorFromEvent(), { type: 'startWait', params: { fallbackMs: DEFAULT_RATE_LIMIT_MS } }],
     },
-    {
-      target: '#mfaFlow.failed',
-      actions: ['setError', 'clearSubmission', { type: 'setResumeStep', params: { step } }],
-    },
+    { target: '#mfaFlow.failed', actions: [setErrorFromEvent(), 'clearSubmission'] },
   ] as const;
 }
 
 /** A code step adds: a wrong code stays put, a lockout is its own state, never a wrong code. */
-function codeFailure(step: 'confirming' | 'verifying', wrongCode: 'invalid_otp' | 'invalid_recovery_code') {
+function codeFailure() {
   return [
-    { guard: { type: 'errorIs', params: { codes: [wrongCode] } }, target: 'idle', actions: ['setError', 'clearSubmission'] },
+    { guard: { type: 'codeRefused', params: fromErrorEvent() }, target: 'idle', actions: [setErrorFromEvent(), 'clearSubmission'] },
     {
-      guard: { type: 'errorIs', params: { codes: ['too_many_attempts'] } },
+      guard: { type: 'lockedOut', params: fromErrorEvent() },
       target: '#mfaFlow.locked',
-      actions: ['setError', 'clearSubmission', { type: 'setResumeStep', params: { step } }],
+      actions: [setErrorFromEvent(), 'clearSubmission', { type: 'startWait', params: { fallbackMs: DEFAULT_LOCKOUT_MS } }],
     },
-    ...requestFailure(step),
+    ...requestFailure(),
   ] as const;
 }
 

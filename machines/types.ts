@@ -33,6 +33,7 @@ export type MfaErrorCode = (typeof MFA_ERROR_CODES)[number];
 export interface FlowError {
   code: MfaErrorCode;
   message: string;
+  /** The wait the server asked for (429 answers); `context.waitUntil` says when it ends. */
   retryAfterMs?: number;
 }
 
@@ -64,7 +65,7 @@ export interface TokenSet {
 export interface PasswordGrantInput { username: string; password: string }
 /** The password grant either demands MFA (the normal case) or, on a tenant without MFA, signs in. */
 export type PasswordGrantOutput =
-  | { kind: 'mfa_required'; mfaToken: string; expiresAt?: number }
+  | { kind: 'mfa_required'; mfaToken: string }
   | { kind: 'tokens'; tokens: TokenSet };
 
 export interface AssociateInput { bearer: string }
@@ -88,14 +89,13 @@ export interface MfaFlowInput {
   mfaAudience: string;
   /** Start with an MFA token obtained elsewhere (e.g. from a `mfa_required` answer of your own). */
   mfaToken?: string;
-  /** How long an MFA token lives; the chart leaves for `needMfaToken` when it runs out. Default 600 000. */
+  /** Epoch ms when that token stops working; default: `mfaTokenTtlMs` from when the flow starts. */
+  mfaTokenExpiresAt?: number;
+  /** How long an MFA token lives when nothing says otherwise. Default 600 000 (Auth0's 10 minutes). */
   mfaTokenTtlMs?: number;
   /** Show first-association recovery codes and wait for `recoveryCodes.acknowledge`. Default true. */
   requireRecoveryCodeAck?: boolean;
 }
-
-/** The step a `retry` (or a rate-limit wait) goes back to. */
-export type ResumableStep = 'signingIn' | 'associating' | 'listing' | 'challenging' | 'confirming' | 'verifying';
 
 /** A code the user submitted, kept only while its request is in flight or waiting out a 429. */
 export type CodeSubmission = { kind: 'otp'; code: string } | { kind: 'recoveryCode'; code: string };
@@ -106,7 +106,7 @@ export interface MfaFlowContext {
   mfaTokenTtlMs: number;
   requireRecoveryCodeAck: boolean;
   mfaToken: string | null;
-  /** Epoch ms when the MFA token stops working, when the service that obtained it knew the clock. */
+  /** Epoch ms when the MFA token stops working; the chart's expiry timer follows it. */
   mfaTokenExpiresAt: number | null;
   /** The associate call answered "already enrolled": challenge first, then enroll with `enrollToken`. */
   alreadyEnrolled: boolean;
@@ -123,32 +123,47 @@ export interface MfaFlowContext {
   /** An OTP authenticator was confirmed during this flow (set when the flow ends). */
   enrolled: boolean;
   error: FlowError | null;
-  /** Where `retry` or the end of a rate-limit wait resumes. */
-  resumeStep: ResumableStep | null;
+  /** Epoch ms when the current lockout or rate-limit wait ends (null: not waiting). */
+  waitUntil: number | null;
 }
 
+/** The events a UI sends. */
 export type MfaFlowEvent =
   | { type: 'credentials.submit'; username: string; password: string }
-  | { type: 'mfaToken.provide'; mfaToken: string; expiresAt?: number }
+  | { type: 'mfaToken.provide'; mfaToken: string; /** epoch ms */ expiresAt?: number }
   | { type: 'otp.submit'; otp: string }
   | { type: 'recoveryCode.submit'; recoveryCode: string }
   | { type: 'authenticator.select'; authenticatorId: string }
   | { type: 'recoveryCodes.acknowledge' }
   | { type: 'retry' }
-  | { type: 'cancel' }
-  | { type: 'mfaToken.expired' }
-  /** Sent once by the flow layer right after restoring a persisted snapshot: XState does not
-   *  persist timers, so the chart re-arms them from the times that were saved beside it. */
-  | { type: 'flow.restored'; mfaTokenExpiresInMs: number | null; waitRemainingMs: number | null };
+  | { type: 'cancel' };
 
-export interface MfaFlowOutput {
-  /** How the flow ended; `tokens` is set exactly when it is `authenticated`. */
-  outcome: 'authenticated' | 'cancelled';
-  tokens: TokenSet | null;
-  /** The replacement recovery code when the user signed in with one: show it, it is the only copy. */
-  newRecoveryCode: string | null;
-  /** An OTP authenticator was enrolled (confirmed) during this flow. */
-  enrolled: boolean;
-}
+/** Events the chart and its flow layer send themselves; a UI never does. */
+export type MfaFlowInternalEvent =
+  /** Raised by the chart when the MFA token's lifetime runs out. */
+  | { type: 'mfaToken.expired' }
+  /** Sent once after a persisted snapshot is restored: XState persists no timers, so the chart
+   *  re-arms them from the wall times its context keeps. */
+  | { type: 'flow.restored' }
+  /** Applied (never sent) to a snapshot being persisted while a request is in flight: each state
+   *  says where an interrupted request leaves the flow, so a restore never repeats it by itself. */
+  | { type: 'flow.interrupted' };
+
+export type MfaFlowMachineEvent = MfaFlowEvent | MfaFlowInternalEvent;
+
+/** How a flow ended. */
+export type MfaFlowOutput =
+  | {
+      outcome: 'authenticated';
+      tokens: TokenSet;
+      /** The replacement recovery code when the user signed in with one: show it, it is the only copy. */
+      newRecoveryCode: string | null;
+      /** An OTP authenticator was enrolled (confirmed) during this flow. */
+      enrolled: boolean;
+    }
+  | { outcome: 'cancelled' };
+
+/** The output of a flow that signed the user in. */
+export type AuthenticatedOutput = Extract<MfaFlowOutput, { outcome: 'authenticated' }>;
 
 export type MfaFlowTag = 'busy' | 'needsCode' | 'needsCredentials';

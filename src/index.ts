@@ -1,25 +1,30 @@
 // mfa-flow: Auth0's MFA API as an explicit XState v5 statechart with ky services.
-export { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor } from './flow/createMfaFlow.js';
-export { createMfaActors } from './flow/actors.js';
+// This entry is the engine alone; persistence (`mfa-flow/persist`), redaction for inspectors
+// (`mfa-flow/inspect`) and the emulator (`mfa-flow/emulator`) are entries of their own.
 export {
-  PERSISTED_FLOW_FORMAT,
-  type PersistedMfaFlow,
-  type RestoreOutcome,
-  type RestoreRefusal,
-} from './flow/persist.js';
+  createMfaFlow,
+  type CreateMfaFlowOptions,
+  type MfaFlowActor,
+  type MfaFlowSettings,
+  type ResumableFlow,
+  type WithClient,
+  type WithClientOptions,
+} from './flow/createMfaFlow.js';
+export { createMfaActors, type PasswordGrantSettings } from './flow/actors.js';
 export {
-  createMemorySnapshotStore,
-  createWebStorageSnapshotStore,
-  loadFlowRecord,
-  saveFlowRecord,
-  type SaveOptions,
-  type SnapshotStore,
-} from './flow/snapshotStore.js';
-export { decryptPersistedFlow, encryptPersistedFlow, generateSnapshotKey } from './flow/encryption.js';
-export { mfaFlowMachine, MFA_FLOW_MACHINE_VERSION, toFlowError, type MfaFlowMachine } from '../machines/mfaFlow.js';
+  DEFAULT_LOCKOUT_MS,
+  DEFAULT_MFA_TOKEN_TTL_MS,
+  DEFAULT_RATE_LIMIT_MS,
+  MFA_FLOW_MACHINE_VERSION,
+  mfaFlowMachine,
+  type MfaFlowMachine,
+} from '../machines/mfaFlow.js';
+export { messageFor, toFlowError } from '../machines/messages.js';
 export { normalizeOtp, normalizeRecoveryCode } from '../machines/codes.js';
+export type { FlowClock } from '../machines/clock.js';
 export { MFA_ERROR_CODES } from '../machines/types.js';
 export type {
+  AuthenticatedOutput,
   Authenticator,
   Enrollment,
   FlowError,
@@ -34,14 +39,12 @@ export type {
 } from '../machines/types.js';
 export {
   createMfaApiClient,
-  GRANT_MFA_OTP,
-  GRANT_MFA_RECOVERY_CODE,
-  GRANT_PASSWORD,
-  GRANT_PASSWORD_REALM,
+  type KyExtensions,
   type MfaApiClient,
   type MfaApiClientOptions,
   type PasswordGrantParams,
   type RequestOptions,
   type VerifyParams,
 } from './api/client.js';
-export { MfaError, isMfaError, messageFor, type MfaErrorDetails } from './api/errors.js';
+export { GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM } from './api/protocol.js';
+export { MfaError, isMfaError, type MfaErrorDetails } from './api/errors.js';

@@ -40,11 +40,11 @@ export function MfaScreen({ options, onAuthenticated }: MfaScreenProps) {
 
 function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: boolean }) {
   const { context } = snapshot;
-  if (snapshot.matches('needMfaToken')) return <SignIn send={send} busy={busy} />;
-  if (snapshot.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' })) {
+  if (snapshot.matches({ step: 'needMfaToken' })) return <SignIn send={send} busy={busy} />;
+  if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) {
     return <RecoveryCodes codes={context.enrollment?.recoveryCodes ?? []} send={send} />;
   }
-  if (snapshot.matches('awaitingConfirmation') && context.enrollment) {
+  if (snapshot.matches({ step: 'awaitingConfirmation' }) && context.enrollment) {
     const { secret, barcodeUri } = context.enrollment;
     return (
       <section aria-labelledby="enroll-title">
@@ -57,8 +57,8 @@ function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: 
       </section>
     );
   }
-  if (snapshot.matches({ listing: 'choosing' })) return <Chooser authenticators={context.authenticators} send={send} />;
-  if (snapshot.matches('verifying')) return <Verify send={send} busy={busy} />;
+  if (snapshot.matches({ step: { listing: 'choosing' } })) return <Chooser authenticators={context.authenticators} send={send} />;
+  if (snapshot.matches({ step: 'verifying' })) return <Verify send={send} busy={busy} />;
   if (snapshot.matches({ locked: 'waiting' })) {
     const seconds = Math.ceil((context.error?.retryAfterMs ?? 60_000) / 1000);
     return <p>Too many attempts. You can try again in about {seconds} seconds.</p>;
@@ -81,9 +81,9 @@ function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: 
 
 function busyText(snapshot: Snapshot): string {
   if (snapshot.matches('rateLimited')) return 'The server asked us to slow down. Retrying shortly…';
-  if (snapshot.matches({ needMfaToken: 'signingIn' })) return 'Signing in…';
-  if (snapshot.matches('associating')) return 'Creating your authenticator…';
-  if (snapshot.matches('listing') || snapshot.matches('challenging')) return 'Looking up your authenticator…';
+  if (snapshot.matches({ step: { needMfaToken: 'signingIn' } })) return 'Signing in…';
+  if (snapshot.matches({ step: 'associating' })) return 'Creating your authenticator…';
+  if (snapshot.matches({ step: 'listing' }) || snapshot.matches({ step: 'challenging' })) return 'Looking up your authenticator…';
   return 'Checking the code…';
 }
 

@@ -20,10 +20,11 @@ import {
   parseTokenSet,
 } from './schemas.js';
 
-export const GRANT_PASSWORD = 'password';
-export const GRANT_PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
-export const GRANT_MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
-export const GRANT_MFA_RECOVERY_CODE = 'http://auth0.com/oauth/grant-type/mfa-recovery-code';
+import { DOMAIN_PATTERN, GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM } from './protocol.js';
+
+/** What an app may add to the client's requests: ky hooks (to log, trace, add headers) and
+ *  headers. Retries, timeouts and how errors are read are the client's contract, not options. */
+export type KyExtensions = Pick<KyOptions, 'hooks' | 'headers'>;
 
 export interface MfaApiClientOptions {
   /** Where the API answers, e.g. `http://127.0.0.1:4010`; or give `domain`. */
@@ -39,8 +40,8 @@ export interface MfaApiClientOptions {
   /** Per-request timeout in ms (default 10 000). */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
-  /** Passed to `ky.create`, after the client's own defaults. */
-  kyOptions?: KyOptions;
+  /** ky hooks and headers, e.g. `{ hooks: { beforeRequest: [addTraceHeader] } }`. */
+  kyOptions?: KyExtensions;
 }
 
 export interface RequestOptions {
@@ -101,7 +102,7 @@ function resolveBaseUrl(options: MfaApiClientOptions): string {
     }
     return url.href.replace(/\/+$/, '');
   }
-  if (options.domain !== undefined && /^[a-z0-9.-]+(:\d+)?$/i.test(options.domain)) {
+  if (options.domain !== undefined && DOMAIN_PATTERN.test(options.domain)) {
     return `https://${options.domain}`;
   }
   throw new TypeError('createMfaApiClient: give "baseUrl" (an http(s) URL) or "domain" (a host name)');
@@ -133,13 +134,17 @@ export function createMfaApiClient(options: MfaApiClientOptions): MfaApiClient {
   const baseUrl = resolveBaseUrl(options);
   const { clientId, clientSecret } = options;
   const mfaAudience = options.mfaAudience ?? `https://${options.domain ?? issuerHostOf(new URL(baseUrl))}/mfa/`;
+  const { hooks, headers } = options.kyOptions ?? {};
   const http: KyInstance = ky.create({
+    ...(hooks === undefined ? {} : { hooks }),
+    ...(headers === undefined ? {} : { headers }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    // The error contract: every answer is read here (never thrown by ky), and nothing is retried
+    // behind the chart's back (a retried verify would spend one of the user's attempts).
     prefixUrl: baseUrl,
     timeout: options.timeoutMs ?? 10_000,
     retry: 0,
     throwHttpErrors: false,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...options.kyOptions,
   });
 
   /** Sends one request and returns its parsed JSON body, or throws the mapped MfaError. */

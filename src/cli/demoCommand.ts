@@ -4,7 +4,7 @@
 // `--inspect` shows the flows in the Stately inspector through a bridge on 127.0.0.1.
 // Exit codes: 0 success, 1 failure (or input ended), 2 bad flags, 130 Ctrl-C.
 import { parseArgs } from 'node:util';
-import { createMfaFlow, type MfaFlowActor, type MfaFlowOutput, type MfaIntent } from '../index.js';
+import { createMfaFlow, type MfaFlowActor, type AuthenticatedOutput, type MfaIntent } from '../index.js';
 import { DEFAULT_CLIENT, DEFAULT_USER, startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { runAutoDemo } from './demo/auto.js';
 import { shiftableClock, wallClock, type StepClock } from './demo/codes.js';
@@ -215,12 +215,12 @@ function exitCodeFor(signal: NodeJS.Signals): number {
 }
 
 /** The result, without a single token: what a user needs to know, and the replacement recovery code. */
-function report(output: MfaFlowOutput, print: (line: string) => void): void {
+function report(output: AuthenticatedOutput, print: (line: string) => void): void {
   print('');
   print('✓ Authenticated.');
   print(`  New authenticator enrolled: ${output.enrolled ? 'yes' : 'no'}`);
   const { tokens } = output;
-  if (tokens) print(
+  print(
     `  Tokens: ${tokens.tokenType} access token, expires in ${tokens.expiresIn} s, scope "${tokens.scope ?? ''}"` +
       `${tokens.idToken ? ', and an ID token' : ''} (not shown)`,
   );

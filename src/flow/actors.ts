@@ -1,8 +1,8 @@
 // The chart's services, made real: each invoked actor is one API call, and XState's `signal`
-// goes to ky so that leaving a state aborts its request.
+// goes to ky so that leaving a state aborts its request. What a client answers is checked before
+// the chart sees it, so that a custom client's malformed answer is an `invalid_response` like a
+// malformed answer from the network, never a crash inside the chart.
 import { fromPromise, type ActorSystem } from 'xstate';
-
-type AnyActorSystem = ActorSystem<any>;
 import { mfaFlowMachine } from '../../machines/mfaFlow.js';
 import type {
   AssociateInput,
@@ -18,14 +18,17 @@ import type {
   VerifyRecoveryCodeOutput,
 } from '../../machines/types.js';
 import type { MfaApiClient } from '../api/client.js';
+import { MfaError } from '../api/errors.js';
 
-export interface ActorSettings {
-  /** Audience and scope asked of the password grant (and so of the final tokens). */
+type AnyActorSystem = ActorSystem<any>;
+
+/** What a flow asks of the password grant, beyond the user's credentials. */
+export interface PasswordGrantSettings {
+  /** Audience and scope of the password grant, and so of the tokens the flow ends with. */
   audience?: string;
   scope?: string;
+  /** Database connection for the password-realm grant. */
   realm?: string;
-  mfaTokenTtlMs: number;
-  now: () => number;
 }
 
 /** One flow's services as plain calls: the API client plus the flow's settings. */
@@ -38,28 +41,42 @@ export interface FlowCalls {
   verifyRecoveryCode(input: VerifyRecoveryCodeInput, signal: AbortSignal): Promise<VerifyRecoveryCodeOutput>;
 }
 
-export function createFlowCalls(client: MfaApiClient, settings: ActorSettings): FlowCalls {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** Resolves to the answer when `valid` accepts it; otherwise the request failed as `invalid_response`. */
+async function checked<T>(answer: Promise<T>, valid: (value: unknown) => boolean): Promise<T> {
+  const value = await answer;
+  if (!valid(value)) throw new MfaError('invalid_response', { cause: new TypeError('the API client answered a malformed value') });
+  return value;
+}
+
+const isTokenSet = (value: unknown) => isObject(value) && isText(value.accessToken) && typeof value.expiresIn === 'number';
+const isAuthenticator = (value: unknown) =>
+  isObject(value) && isText(value.id) && isText(value.authenticatorType) && typeof value.active === 'boolean';
+
+export function createFlowCalls(client: MfaApiClient, settings: PasswordGrantSettings = {}): FlowCalls {
   const { audience, scope, realm } = settings;
+  const grantSettings = {
+    ...(audience === undefined ? {} : { audience }),
+    ...(scope === undefined ? {} : { scope }),
+    ...(realm === undefined ? {} : { realm }),
+  };
   return {
-    async passwordGrant(input, signal) {
-      const result = await client.passwordGrant(
-        {
-          ...input,
-          ...(audience === undefined ? {} : { audience }),
-          ...(scope === undefined ? {} : { scope }),
-          ...(realm === undefined ? {} : { realm }),
-        },
-        { signal },
-      );
-      return result.kind === 'mfa_required' ? { ...result, expiresAt: settings.now() + settings.mfaTokenTtlMs } : result;
-    },
-    associate: (input, signal) => client.associate(input, { signal }),
-    listAuthenticators: (input, signal) => client.listAuthenticators({ bearer: input.mfaToken }, { signal }),
+    passwordGrant: (input, signal) =>
+      checked(client.passwordGrant({ ...input, ...grantSettings }, { signal }), (v) =>
+        isObject(v) && (v.kind === 'mfa_required' ? isText(v.mfaToken) : v.kind === 'tokens' && isTokenSet(v.tokens)),
+      ),
+    associate: (input, signal) =>
+      checked(client.associate(input, { signal }), (v) => isObject(v) && isText(v.secret) && isText(v.barcodeUri)),
+    listAuthenticators: (input, signal) =>
+      checked(client.listAuthenticators({ bearer: input.mfaToken }, { signal }), (v) => Array.isArray(v) && v.every(isAuthenticator)),
     async challenge(input, signal) {
       await client.challenge(input, { signal });
     },
-    verifyOtp: (input, signal) => client.verifyOtp(input, { signal }),
-    verifyRecoveryCode: (input, signal) => client.verifyRecoveryCode(input, { signal }),
+    verifyOtp: (input, signal) => checked(client.verifyOtp(input, { signal }), isTokenSet),
+    verifyRecoveryCode: (input, signal) =>
+      checked(client.verifyRecoveryCode(input, { signal }), (v) => isObject(v) && isTokenSet(v.tokens)),
   };
 }
 
@@ -82,7 +99,7 @@ function servicesFrom(callsFor: (system: AnyActorSystem) => FlowCalls) {
 }
 
 /** Actors bound to one client, for `mfaFlowMachine.provide({ actors })` in your own wiring. */
-export function createMfaActors(client: MfaApiClient, settings: ActorSettings) {
+export function createMfaActors(client: MfaApiClient, settings: PasswordGrantSettings = {}) {
   const calls = createFlowCalls(client, settings);
   return servicesFrom(() => calls);
 }

@@ -1,129 +1,79 @@
-// createMfaFlow: the chart wired to a real API client, as an XState actor a UI drives with
-// events, plus `persist()` to resume it after a reload, a crash or a move to another server.
-import { createActor, type Actor, type ActorOptions, type Snapshot } from 'xstate';
+// createMfaFlow: the chart wired to a real API client, as an XState actor a UI drives with events.
+import { createActor, type Actor, type ActorOptions } from 'xstate';
+import type { FlowClock } from '../../machines/clock.js';
 import type { MfaFlowMachine } from '../../machines/mfaFlow.js';
-import type { MfaIntent } from '../../machines/types.js';
+import type { MfaFlowEvent, MfaIntent } from '../../machines/types.js';
 import { createMfaApiClient, type MfaApiClient, type MfaApiClientOptions } from '../api/client.js';
-import { bindFlowCalls, createFlowCalls, wiredMfaFlowMachine } from './actors.js';
-import {
-  checkPersistedFlow,
-  createPersistedFlow,
-  waitStartedMs,
-  type FlowClockRecord,
-  type PersistedMfaFlow,
-  type RestoreOutcome,
-} from './persist.js';
+import { bindFlowCalls, createFlowCalls, wiredMfaFlowMachine, type PasswordGrantSettings } from './actors.js';
 
-export interface CreateMfaFlowOptions extends Omit<MfaApiClientOptions, 'clientId'> {
-  clientId?: string;
+/** A persisted flow that `mfa-flow/persist` checked and found this chart can resume whole. */
+export interface ResumableFlow {
+  readonly snapshot: unknown;
+  /** Only `mfa-flow/persist` makes these (`loadFlow`, `readFlowRecord`). */
+  readonly checkedBy: 'mfa-flow/persist';
+}
+
+/** What every flow may set, whichever way it gets its API client. */
+export interface MfaFlowSettings extends PasswordGrantSettings {
   /** `challenge` (default): list, challenge, verify, enrolling first if the user has nothing.
    *  `enroll`: associate a new OTP authenticator, challenging the existing one first if needed. */
   intent?: MfaIntent;
-  /** Audience and scope of the password grant, and so of the tokens the flow ends with. */
-  audience?: string;
-  scope?: string;
-  /** Database connection for the password-realm grant. */
-  realm?: string;
-  /** Start from an MFA token you already have (skips the password step). */
+  /** Start from an MFA token you already have (skips the password step)… */
   mfaToken?: string;
-  /** Lifetime of an MFA token, default 600 000 ms (Auth0's 10 minutes). */
+  /** …and when it stops working (epoch ms); default `mfaTokenTtlMs` from now. */
+  mfaTokenExpiresAt?: number;
+  /** Lifetime of an MFA token whose expiry is not known, default 600 000 ms (Auth0's 10 minutes). */
   mfaTokenTtlMs?: number;
   /** Wait for `recoveryCodes.acknowledge` after a first enrollment (default true). */
   requireRecoveryCodeAck?: boolean;
-  /** An API client of your own; otherwise one is made from the options above. */
-  client?: MfaApiClient;
   /** Any XState inspector (e.g. from `@statelyai/inspect`; wrap it with `mfa-flow/inspect` to redact). */
   inspect?: ActorOptions<MfaFlowMachine>['inspect'];
-  /** A record from `flow.persist()` (or `loadFlowRecord`) to resume. One that cannot be resumed
-   *  whole (other chart version, expired token, unreadable) is refused: the flow starts fresh and
-   *  `flow.restore` says why. */
-  snapshot?: PersistedMfaFlow | unknown;
-  /** XState clock for the chart's timers (tests pass a SimulatedClock). */
-  clock?: ActorOptions<MfaFlowMachine>['clock'];
-  /** Wall clock for expiry timestamps (default Date.now). */
-  now?: () => number;
+  /** A persisted flow to resume, from `loadFlow` or `readFlowRecord` of `mfa-flow/persist`. */
+  resume?: ResumableFlow;
+  /** The clock of the chart's timers and of its sense of wall time (`now()`, Date.now when absent).
+   *  Tests pass XState's SimulatedClock. */
+  clock?: FlowClock;
 }
 
-export type MfaFlowActor = Actor<MfaFlowMachine> & {
-  /** A JSON-serialisable record to resume this flow later, or null once it has ended. */
-  persist(): PersistedMfaFlow | null;
-  /** Whether `options.snapshot` was resumed, or refused (and why). */
-  readonly restore: RestoreOutcome;
+/** Either an API client of your own… */
+export interface WithClient {
+  client: MfaApiClient;
+}
+/** …or the options to make one (`clientId` and `baseUrl` or `domain`, and the rest). */
+export type WithClientOptions = MfaApiClientOptions & { client?: never };
+
+export type CreateMfaFlowOptions = MfaFlowSettings & (WithClient | WithClientOptions);
+
+/** The flow: an XState actor whose `send` takes the events a UI may send. */
+export type MfaFlowActor = Omit<Actor<MfaFlowMachine>, 'send'> & {
+  send(event: MfaFlowEvent): void;
 };
 
 export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
-  const client = options.client ?? createMfaApiClient({ ...options, clientId: options.clientId ?? '' });
-  const now = options.now ?? Date.now;
-  const mfaTokenTtlMs = options.mfaTokenTtlMs ?? 600_000;
-  const calls = createFlowCalls(client, {
-    mfaTokenTtlMs,
-    now,
-    ...(options.audience === undefined ? {} : { audience: options.audience }),
-    ...(options.scope === undefined ? {} : { scope: options.scope }),
-    ...(options.realm === undefined ? {} : { realm: options.realm }),
-  });
-
-  const checked = options.snapshot === undefined ? undefined : checkPersistedFlow(options.snapshot, now());
-  const resumed = checked?.ok ? checked.persisted : undefined;
-  const restore: RestoreOutcome =
-    checked === undefined ? { status: 'fresh' } : checked.ok ? { status: 'restored' } : { status: 'refused', code: checked.code };
-
+  const client = options.client ?? createMfaApiClient(options);
+  const { resume } = options;
   const actor = createActor(wiredMfaFlowMachine, {
     input: {
       intent: options.intent ?? 'challenge',
       mfaAudience: client.mfaAudience,
-      mfaTokenTtlMs,
       ...(options.mfaToken === undefined ? {} : { mfaToken: options.mfaToken }),
+      ...(options.mfaTokenExpiresAt === undefined ? {} : { mfaTokenExpiresAt: options.mfaTokenExpiresAt }),
+      ...(options.mfaTokenTtlMs === undefined ? {} : { mfaTokenTtlMs: options.mfaTokenTtlMs }),
       ...(options.requireRecoveryCodeAck === undefined ? {} : { requireRecoveryCodeAck: options.requireRecoveryCodeAck }),
     },
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-    ...(resumed === undefined ? {} : { snapshot: resumed.snapshot as unknown as Snapshot<unknown> }),
+    ...(resume === undefined ? {} : { snapshot: resume.snapshot as never }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-
-  bindFlowCalls(actor.system, calls);
-
-  // XState keeps no wall times and persists no timers: remember when the token and any wait end.
-  const clocks: FlowClockRecord = {
-    mfaTokenExpiresAt: resumed?.mfaTokenExpiresAt ?? null,
-    waitUntil: resumed?.waitUntil ?? null,
-  };
-  let seenToken = resumed?.snapshot.context.mfaToken ?? null;
-  let seenWait: unknown = resumed?.waitUntil == null ? null : JSON.stringify(resumed.snapshot.value);
-  actor.subscribe({
-    next(snapshot) {
-      const { context } = snapshot;
-      if (context.mfaToken !== seenToken) {
-        seenToken = context.mfaToken;
-        clocks.mfaTokenExpiresAt = seenToken === null ? null : (context.mfaTokenExpiresAt ?? now() + context.mfaTokenTtlMs);
-      }
-      const wait = waitStartedMs(context, snapshot.value);
-      const key = wait === null ? null : JSON.stringify(snapshot.value);
-      if (key !== seenWait) {
-        seenWait = key;
-        clocks.waitUntil = wait === null ? null : now() + wait;
-      }
-    },
-    error() {},
-  });
-
-  const start = actor.start.bind(actor);
-  return Object.assign(actor, {
-    restore,
-    start() {
+  bindFlowCalls(actor.system, createFlowCalls(client, options));
+  if (resume !== undefined) {
+    // XState persists no timers: the chart re-arms them from the wall times it keeps.
+    const start = actor.start.bind(actor);
+    actor.start = () => {
       start();
-      if (resumed !== undefined) {
-        const at = now();
-        actor.send({
-          type: 'flow.restored',
-          mfaTokenExpiresInMs: resumed.mfaTokenExpiresAt === null ? null : resumed.mfaTokenExpiresAt - at,
-          waitRemainingMs: resumed.waitUntil === null ? null : resumed.waitUntil - at,
-        });
-      }
+      actor.send({ type: 'flow.restored' });
       return actor;
-    },
-    persist() {
-      return createPersistedFlow(actor.getSnapshot(), actor.getPersistedSnapshot(), clocks, now());
-    },
-  }) as MfaFlowActor;
+    };
+  }
+  return actor;
 }

@@ -74,14 +74,14 @@ describe('demo server', () => {
     const flow = createMfaFlow({ baseUrl: server.url, clientId: 'web-app', mfaAudience: 'https://tenant.example/mfa/', intent: 'enroll' });
     flow.start();
     flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
-    const enrolling = await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'idle' }) || s.matches('failed'), { timeout: 10_000 });
+    const enrolling = await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }) || s.matches('failed'), { timeout: 10_000 });
     expect(enrolling.context.error).toBeNull();
     const secret = enrolling.context.enrollment?.secret ?? '';
     flow.send({ type: 'otp.submit', otp: new TOTP({ secret: Secret.fromBase32(secret) }).generate() });
-    await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }), { timeout: 10_000 });
+    await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }), { timeout: 10_000 });
     flow.send({ type: 'recoveryCodes.acknowledge' });
     const done = await waitFor(flow, (s) => s.status === 'done', { timeout: 10_000 });
-    expect(done.output?.enrolled).toBe(true);
+    expect(done.output).toMatchObject({ outcome: 'authenticated', enrolled: true });
   });
 
   test('`npm start` (scripts/start.ts) prints the URL and demo user, and stops cleanly on SIGINT', async () => {

@@ -40,7 +40,7 @@ describe('docs/statechart.md', () => {
 
   test('delays, services, guards and tags are named', () => {
     const diagram = renderMermaid();
-    for (const text of ['after lockout', 'after rateLimit', 'associate done', 'verifyOtp error [errorIs(invalid_otp)]', 'tags busy', 'invokes passwordGrant', '[mayChallengeExisting]']) {
+    for (const text of ['after wait', 'associate done', 'verifyOtp error [codeRefused]', 'verifyOtp error [lockedOut]', 'tags busy', 'invokes passwordGrant', '[mayChallengeExisting]', 'retry', 'step_resume']) {
       expect(diagram).toContain(text);
     }
   });

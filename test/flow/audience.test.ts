@@ -21,7 +21,7 @@ const newFlow = () =>
     clientSecret: 'demo-secret',
     intent: 'enroll',
     requireRecoveryCodeAck: false,
-    now: clock.now,
+    clock,
   }).start();
 
 async function enrollOnce(existingSecret?: string) {
@@ -29,10 +29,10 @@ async function enrollOnce(existingSecret?: string) {
   expect(flow.getSnapshot().context.mfaAudience).toBe(server.mfaAudience);
   flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
   if (existingSecret) {
-    await waitFor(flow, (s) => s.matches({ verifying: 'idle' }), { timeout: 10_000 });
+    await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }), { timeout: 10_000 });
     flow.send({ type: 'otp.submit', otp: totpCode(existingSecret, clock.now()) });
   }
-  await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'idle' }), { timeout: 10_000 });
+  await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }), { timeout: 10_000 });
   clock.advance(30_000);
   const { secret } = flow.getSnapshot().context.enrollment!;
   flow.send({ type: 'otp.submit', otp: totpCode(secret, clock.now()) });

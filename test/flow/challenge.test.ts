@@ -2,7 +2,7 @@
 // recovery code, and into the attempt limit.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { createFlowHarness, enrollDemoUser, signIn } from './flowHarness.js';
+import { authenticatedOutput, createFlowHarness, enrollDemoUser, signIn } from './flowHarness.js';
 
 describe('challenge', () => {
   it('a second session: list, challenge, verify — 3 requests after the MFA token', async () => {
@@ -11,7 +11,7 @@ describe('challenge', () => {
     const from = h.requests.length;
     const flow = h.flow();
     await signIn(flow);
-    expect(flow.getSnapshot().value).toEqual({ verifying: 'idle' });
+    expect(flow.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
     expect(flow.getSnapshot().hasTag('needsCode')).toBe(true);
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(flow, (s) => s.status === 'done');
@@ -31,7 +31,7 @@ describe('challenge', () => {
     const flow = h.flow();
     await signIn(flow);
     flow.send({ type: 'otp.submit', otp: h.wrongOtp(secret) });
-    await waitFor(flow, (s) => s.matches({ verifying: 'idle' }) && s.context.error !== null);
+    await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }) && s.context.error !== null);
     expect(flow.getSnapshot().context.error?.code).toBe('invalid_otp');
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(flow, (s) => s.status === 'done');
@@ -46,18 +46,18 @@ describe('challenge', () => {
     // As a user would copy it: lower case, in groups.
     flow.send({ type: 'recoveryCode.submit', recoveryCode: recoveryCode.toLowerCase().replace(/(.{4})/g, '$1-') });
     await waitFor(flow, (s) => s.status === 'done');
-    const fresh = flow.getSnapshot().output!.newRecoveryCode!;
+    const fresh = authenticatedOutput(flow).newRecoveryCode!;
     expect(fresh).toMatch(/^[A-Z0-9]{24}$/);
     expect(fresh).not.toBe(recoveryCode);
 
     const again = h.flow();
     await signIn(again);
     again.send({ type: 'recoveryCode.submit', recoveryCode });
-    await waitFor(again, (s) => s.matches({ verifying: 'idle' }) && s.context.error !== null);
+    await waitFor(again, (s) => s.matches({ step: { verifying: 'idle' } }) && s.context.error !== null);
     expect(again.getSnapshot().context.error?.code).toBe('invalid_recovery_code');
     again.send({ type: 'recoveryCode.submit', recoveryCode: fresh });
     await waitFor(again, (s) => s.status === 'done');
-    expect(again.getSnapshot().output?.newRecoveryCode).toMatch(/^[A-Z0-9]{24}$/);
+    expect(authenticatedOutput(again).newRecoveryCode).toMatch(/^[A-Z0-9]{24}$/);
   });
 
   it('the attempt limit locks: distinct state, retry only after the advised wait, then the right code works', async () => {
@@ -67,7 +67,7 @@ describe('challenge', () => {
     await signIn(flow);
     for (let attempt = 1; attempt <= 10; attempt++) {
       flow.send({ type: 'otp.submit', otp: h.wrongOtp(secret) });
-      await waitFor(flow, (s) => s.matches({ verifying: 'idle' }) && s.context.error?.code === 'invalid_otp');
+      await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }) && s.context.error?.code === 'invalid_otp');
     }
     flow.send({ type: 'otp.submit', otp: h.otp(secret) }); // right, but the bucket is empty
     await waitFor(flow, (s) => s.matches('locked'));
@@ -81,7 +81,7 @@ describe('challenge', () => {
     h.advance(error!.retryAfterMs!);
     expect(flow.getSnapshot().value).toEqual({ locked: 'ready' });
     flow.send({ type: 'retry' });
-    expect(flow.getSnapshot().value).toEqual({ verifying: 'idle' });
+    expect(flow.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(flow, (s) => s.status === 'done');
     expect(flow.getSnapshot().value).toBe('authenticated');

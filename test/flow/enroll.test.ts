@@ -2,14 +2,14 @@
 // user already has one (the seed's "challenge the existing factor first" rule).
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { createFlowHarness, enrollDemoUser, signIn } from './flowHarness.js';
+import { authenticatedOutput, createFlowHarness, enrollDemoUser, signIn } from './flowHarness.js';
 
 describe('enrolment', () => {
   it('first enrolment: secret and recovery codes, confirm, acknowledge; 2 requests after the MFA token', async () => {
     const h = createFlowHarness();
     const flow = h.flow({ intent: 'enroll' });
     await signIn(flow);
-    expect(flow.getSnapshot().value).toEqual({ awaitingConfirmation: 'idle' });
+    expect(flow.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
     const { enrollment } = flow.getSnapshot().context;
     expect(enrollment?.secret).toMatch(/^[A-Z2-7]+$/);
     expect(enrollment?.barcodeUri).toMatch(/^otpauth:\/\/totp\//);
@@ -17,14 +17,14 @@ describe('enrolment', () => {
     expect(enrollment?.recoveryCodes?.[0]).toMatch(/^[A-Z0-9]{24}$/);
 
     flow.send({ type: 'otp.submit', otp: h.otp(enrollment!.secret) });
-    await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     flow.send({ type: 'recoveryCodes.acknowledge' });
 
-    const { output } = flow.getSnapshot();
+    const output = authenticatedOutput(flow);
     expect(flow.getSnapshot().value).toBe('authenticated');
-    expect(output?.enrolled).toBe(true);
-    expect(output?.tokens?.tokenType).toBe('Bearer');
-    expect(output?.tokens?.accessToken.split('.')).toHaveLength(3);
+    expect(output.enrolled).toBe(true);
+    expect(output.tokens.tokenType).toBe('Bearer');
+    expect(output.tokens.accessToken.split('.')).toHaveLength(3);
     expect(h.calls()).toEqual(['POST /oauth/token password', 'POST /mfa/associate', 'POST /oauth/token mfa-otp']);
     const stored = h.emulator.store.authenticators('demo@example.com').map((a) => `${a.type}:${a.active}`);
     expect(stored.sort()).toEqual(['otp:true', 'recovery-code:true']);
@@ -37,9 +37,9 @@ describe('enrolment', () => {
 
     const flow = h.flow({ intent: 'enroll' });
     await signIn(flow);
-    expect(flow.getSnapshot().value).toEqual({ verifying: 'idle' });
+    expect(flow.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
     flow.send({ type: 'otp.submit', otp: h.otp(first.secret) });
-    await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'idle' }));
+    await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }));
     const second = flow.getSnapshot().context.enrollment!;
     expect(second.secret).not.toBe(first.secret);
     expect(second.recoveryCodes).toBeUndefined(); // only a user's first association has them
@@ -47,7 +47,7 @@ describe('enrolment', () => {
     flow.send({ type: 'otp.submit', otp: h.otp(second.secret) });
     await waitFor(flow, (s) => s.status === 'done');
 
-    expect(flow.getSnapshot().output?.enrolled).toBe(true);
+    expect(authenticatedOutput(flow).enrolled).toBe(true);
     expect(h.calls(from)).toEqual([
       'POST /oauth/token password',
       'POST /mfa/associate', // 403 already enrolled
@@ -65,7 +65,7 @@ describe('enrolment', () => {
     const h = createFlowHarness();
     const flow = h.flow({ intent: 'challenge' });
     await signIn(flow);
-    expect(flow.getSnapshot().value).toEqual({ awaitingConfirmation: 'idle' });
+    expect(flow.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
     expect(h.calls()).toEqual(['POST /oauth/token password', 'GET /mfa/authenticators', 'POST /mfa/associate']);
   });
 });

@@ -3,7 +3,7 @@
 // hook to inject faults in front of the emulator.
 import { SimulatedClock, waitFor } from 'xstate';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
-import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor } from '../../src/index.js';
+import { createMfaFlow, type AuthenticatedOutput, type CreateMfaFlowOptions, type MfaFlowActor } from '../../src/index.js';
 import { createTestClock } from '../helpers/testClock.js';
 import { totpCode, wrongTotpCode } from '../helpers/totp.js';
 
@@ -38,7 +38,9 @@ export interface FlowHarness {
 
 export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
   const serverClock = createTestClock();
+  // The flows' clock: XState's timers and the chart's sense of wall time, set to the emulator's.
   const clock = new SimulatedClock();
+  clock.set(serverClock.now());
   const emulator = createEmulator({ clock: serverClock.now, ...options });
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
@@ -78,7 +80,6 @@ export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
         mfaAudience: emulator.mfaAudience,
         fetch,
         clock,
-        now: serverClock.now,
         ...overrides,
       }),
     otp: (secret) => totpCode(secret, serverClock.now()),
@@ -86,6 +87,13 @@ export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
     calls: (from = 0) =>
       requests.slice(from).map((r) => `${r.method} ${r.path}${r.grant ? ` ${r.grant.split('/').pop()}` : ''}`),
   };
+}
+
+/** The output of a flow that must have ended authenticated (fails the test otherwise). */
+export function authenticatedOutput(flow: MfaFlowActor): AuthenticatedOutput {
+  const { output, value } = flow.getSnapshot();
+  if (output?.outcome !== 'authenticated') throw new Error(`the flow did not end authenticated: ${JSON.stringify(value)}`);
+  return output;
 }
 
 /** Signs in and waits until the flow settles somewhere other than a busy state. */
@@ -96,7 +104,7 @@ export async function signIn(flow: MfaFlowActor, credentials: { username: string
 }
 
 export function settled(flow: MfaFlowActor) {
-  return waitFor(flow, (s) => !s.hasTag('busy') && !s.matches({ needMfaToken: 'signingIn' }), { timeout: 10_000 });
+  return waitFor(flow, (s) => !s.hasTag('busy') && !s.matches({ step: { needMfaToken: 'signingIn' } }), { timeout: 10_000 });
 }
 
 /** Enrolls the demo user from scratch; returns the secret and the recovery code, clock moved one step on. */
@@ -105,7 +113,7 @@ export async function enrollDemoUser(h: FlowHarness) {
   await signIn(flow);
   const enrollment = flow.getSnapshot().context.enrollment!;
   flow.send({ type: 'otp.submit', otp: h.otp(enrollment.secret) });
-  await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+  await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
   flow.send({ type: 'recoveryCodes.acknowledge' });
   h.advance(30_000); // the next code is from a fresh step: the emulator refuses replays
   return { secret: enrollment.secret, recoveryCode: enrollment.recoveryCodes![0]! };

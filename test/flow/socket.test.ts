@@ -4,6 +4,7 @@ import { waitFor } from 'xstate';
 import { startEmulator } from '../../src/emulator/index.js';
 import { createMfaFlow } from '../../src/index.js';
 import { totpCode } from '../helpers/totp.js';
+import { authenticatedOutput } from './flowHarness.js';
 
 let server: Awaited<ReturnType<typeof startEmulator>>;
 beforeAll(async () => {
@@ -22,10 +23,10 @@ it('enrols over loopback HTTP with the default tenant', async () => {
     requireRecoveryCodeAck: false,
   }).start();
   flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
-  await waitFor(flow, (s) => s.matches({ awaitingConfirmation: 'idle' }), { timeout: 10_000 });
+  await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }), { timeout: 10_000 });
   const { secret } = flow.getSnapshot().context.enrollment!;
   flow.send({ type: 'otp.submit', otp: totpCode(secret, Date.now()) });
   await waitFor(flow, (s) => s.status === 'done', { timeout: 10_000 });
   expect(flow.getSnapshot().value).toBe('authenticated');
-  expect(flow.getSnapshot().output?.enrolled).toBe(true);
+  expect(authenticatedOutput(flow).enrolled).toBe(true);
 });

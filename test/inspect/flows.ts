@@ -41,7 +41,7 @@ function startFlow(tenant: Tenant, intent: MfaIntent, inspect: Inspect): MfaFlow
     clientId: 'demo-client',
     clientSecret: 'demo-secret',
     intent,
-    now: tenant.clock.now,
+    clock: tenant.clock,
     fetch: async (input, init) => tenant.emulator.app.request(input as Request, init),
     ...(inspect === undefined ? {} : { inspect }),
   });
@@ -80,7 +80,7 @@ export async function runFirstEnrollment(tenant: Tenant, inspect: Inspect): Prom
   const secrets: Secret[] = [];
   const flow = startFlow(tenant, 'enroll', inspect);
   signIn(flow, secrets);
-  const shown = await settle(flow, { awaitingConfirmation: 'idle' });
+  const shown = await settle(flow, { step: { awaitingConfirmation: 'idle' } });
   const { mfaToken, enrollment } = shown.context;
   if (!mfaToken || !enrollment?.recoveryCodes?.[0]) throw new Error('enrollment incomplete');
   const recoveryCode = enrollment.recoveryCodes[0];
@@ -94,12 +94,12 @@ export async function runFirstEnrollment(tenant: Tenant, inspect: Inspect): Prom
   const wrong = wrongTotpCode(enrollment.secret, tenant.clock.now());
   flow.send({ type: 'otp.submit', otp: wrong });
   secrets.push({ what: 'wrong OTP typed', value: wrong });
-  await settle(flow, { awaitingConfirmation: 'idle' });
+  await settle(flow, { step: { awaitingConfirmation: 'idle' } });
 
   const otp = nextOtp(tenant, enrollment.secret);
   flow.send({ type: 'otp.submit', otp });
   secrets.push({ what: 'OTP typed', value: otp });
-  await settle(flow, { awaitingConfirmation: 'acknowledgingRecoveryCodes' });
+  await settle(flow, { step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } });
   flow.send({ type: 'recoveryCodes.acknowledge' });
   await settle(flow, 'authenticated');
   secrets.push(...tokenSecrets(flow));
@@ -112,7 +112,7 @@ export async function runRecoverySignIn(tenant: Tenant, recoveryCode: string, in
   const secrets: Secret[] = [];
   const flow = startFlow(tenant, 'challenge', inspect);
   signIn(flow, secrets);
-  const verifying = await settle(flow, { verifying: 'idle' });
+  const verifying = await settle(flow, { step: { verifying: 'idle' } });
   secrets.push({ what: 'mfa_token', value: verifying.context.mfaToken ?? '' });
   // Typed the way it is printed: lower case, in groups.
   const typed = recoveryCode.toLowerCase().replace(/(.{4})(?!$)/g, '$1-');
@@ -130,12 +130,12 @@ export async function runEnrollWhileEnrolled(tenant: Tenant, existingSecret: str
   const secrets: Secret[] = [];
   const flow = startFlow(tenant, 'enroll', inspect);
   signIn(flow, secrets);
-  const verifying = await settle(flow, { verifying: 'idle' });
+  const verifying = await settle(flow, { step: { verifying: 'idle' } });
   secrets.push({ what: 'mfa_token', value: verifying.context.mfaToken ?? '' });
   const otp = nextOtp(tenant, existingSecret);
   flow.send({ type: 'otp.submit', otp });
   secrets.push({ what: 'OTP typed', value: otp });
-  const shown = await settle(flow, { awaitingConfirmation: 'idle' });
+  const shown = await settle(flow, { step: { awaitingConfirmation: 'idle' } });
   const { enrollToken, enrollment } = shown.context;
   if (!enrollToken || !enrollment) throw new Error('second enrollment incomplete');
   secrets.push(

@@ -35,7 +35,7 @@ const fullContext: MfaFlowContext = {
   tokens: { accessToken: 'eyJ.access', idToken: 'eyJ.id', expiresIn: 86_400, scope: 'openid', tokenType: 'Bearer' },
   newRecoveryCode: 'ZYXWVUTSRQPNMLKJHGFEDCBA',
   error: { code: 'invalid_otp', message: 'That code is not right.' },
-  resumeStep: 'verifying',
+  waitUntil: null,
 };
 
 describe('sanitizeContext', () => {
@@ -132,7 +132,7 @@ describe('snapshots and actor references', () => {
     const actor = runningFlow();
     const snapshot = actor.getSnapshot();
     const redacted = sanitizeSnapshot({ ...snapshot, context: { ...snapshot.context, mfaToken: 'live-token' } } as typeof snapshot);
-    expect(redacted.matches({ needMfaToken: 'signingIn' })).toBe(true);
+    expect(redacted.matches({ step: { needMfaToken: 'signingIn' } })).toBe(true);
     expect(redacted.hasTag('busy')).toBe(true);
     expect(redacted.context.mfaToken).toBe(REDACTED);
     expect(JSON.stringify(redacted)).not.toContain('live-token');

@@ -26,11 +26,11 @@ describe('routing', () => {
       { passwordGrant: [{ ok: { kind: 'mfa_required', mfaToken: 'fresh' } }], listAuthenticators: ['hang'] },
       { mfaToken: undefined },
     );
-    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(value(actor)).toEqual({ step: { needMfaToken: 'idle' } });
     expect(actor.getSnapshot().hasTag('needsCredentials')).toBe(true);
     actor.send({ type: 'credentials.submit', username: ' demo@example.com ', password: 'pw' });
     expect(actor.getSnapshot().hasTag('busy')).toBe(true);
-    await waitFor(actor, (s) => s.matches('listing'));
+    await waitFor(actor, (s) => s.matches({ step: 'listing' }));
     expect(calls[0]?.input).toEqual({ username: 'demo@example.com', password: 'pw' });
     expect(actor.getSnapshot().context.mfaToken).toBe('fresh');
   });
@@ -38,7 +38,7 @@ describe('routing', () => {
   it('refuses blank credentials without calling the server', () => {
     const { actor, calls } = start({}, { mfaToken: undefined });
     actor.send({ type: 'credentials.submit', username: '  ', password: 'x' });
-    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(value(actor)).toEqual({ step: { needMfaToken: 'idle' } });
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_credentials');
     expect(calls).toHaveLength(0);
   });
@@ -47,13 +47,13 @@ describe('routing', () => {
     const { actor } = start({ passwordGrant: [{ fail: 'invalid_credentials' }] }, { mfaToken: undefined });
     actor.send({ type: 'credentials.submit', username: 'a@b.c', password: 'nope' });
     await waitFor(actor, (s) => s.context.error !== null);
-    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(value(actor)).toEqual({ step: { needMfaToken: 'idle' } });
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_credentials');
   });
 
   it('an enroll intent associates first and shows the secret', async () => {
     const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['A'.repeat(24)] } }] }, { intent: 'enroll' });
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     expect(actor.getSnapshot().context.enrollment?.secret).toBe(ENROLLMENT.secret);
     expect(actor.getSnapshot().hasTag('needsCode')).toBe(true);
   });
@@ -84,12 +84,12 @@ describe('listing', () => {
       listAuthenticators: [{ ok: [otp('totp|a'), otp('totp|b'), otp('totp|old', false), { id: 'recovery-code|r', authenticatorType: 'recovery-code', active: true }] }],
       challenge: [{ ok: undefined }],
     });
-    await waitFor(actor, (s) => s.matches({ listing: 'choosing' }));
+    await waitFor(actor, (s) => s.matches({ step: { listing: 'choosing' } }));
     expect(actor.getSnapshot().context.authenticators.map((a) => a.id)).toEqual(['totp|a', 'totp|b']);
     actor.send({ type: 'authenticator.select', authenticatorId: 'totp|old' });
     expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
     actor.send({ type: 'authenticator.select', authenticatorId: 'totp|b' });
-    await waitFor(actor, (s) => s.matches('verifying'));
+    await waitFor(actor, (s) => s.matches({ step: 'verifying' }));
     expect(calls.find((c) => c.service === 'challenge')?.input).toEqual({ mfaToken: 'mfa-token', authenticatorId: 'totp|b' });
   });
 
@@ -103,7 +103,7 @@ describe('listing', () => {
 describe('codes', () => {
   async function atVerifying(verify: Reply[], extra: Parameters<typeof scriptedMachine>[0] = {}) {
     const started = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: verify, ...extra });
-    await waitFor(started.actor, (s) => s.matches({ verifying: 'idle' }));
+    await waitFor(started.actor, (s) => s.matches({ step: { verifying: 'idle' } }));
     return started;
   }
 
@@ -116,7 +116,7 @@ describe('codes', () => {
     actor.send({ type: 'recoveryCode.submit', recoveryCode: 'too-short' });
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_recovery_code');
     expect(count('verifyOtp') + count('verifyRecoveryCode')).toBe(0);
-    expect(value(actor)).toEqual({ verifying: 'idle' });
+    expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
   });
 
   it('normalises before sending: spaces in an OTP, case and dashes in a recovery code', async () => {
@@ -124,7 +124,7 @@ describe('codes', () => {
       verifyRecoveryCode: [{ ok: { tokens: TOKENS, recoveryCode: 'NEWCODE' } }],
     });
     actor.send({ type: 'otp.submit', otp: ' 123 456 ' });
-    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }) && s.context.error !== null);
+    await waitFor(actor, (s) => s.matches({ step: { verifying: 'idle' } }) && s.context.error !== null);
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_otp');
     actor.send({ type: 'recoveryCode.submit', recoveryCode: 'abcd-efgh-ijkl-mnop-qrst-uvwx' });
     await waitFor(actor, (s) => s.status === 'done');
@@ -144,7 +144,7 @@ describe('codes', () => {
     clock.increment(1);
     expect(value(actor)).toEqual({ locked: 'ready' });
     actor.send({ type: 'retry' });
-    expect(value(actor)).toEqual({ verifying: 'idle' });
+    expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
     expect(count('verifyOtp')).toBe(1);
   });
 
@@ -165,11 +165,11 @@ describe('codes', () => {
 describe('rules every state keeps', () => {
   it('the MFA token lifetime runs as a timer back to needMfaToken', async () => {
     const { actor, clock } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }] }, { mfaTokenTtlMs: 60_000 });
-    await waitFor(actor, (s) => s.matches('verifying'));
+    await waitFor(actor, (s) => s.matches({ step: 'verifying' }));
     clock.increment(59_999);
-    expect(actor.getSnapshot().matches('verifying')).toBe(true);
+    expect(actor.getSnapshot().matches({ step: 'verifying' })).toBe(true);
     clock.increment(1);
-    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(value(actor)).toEqual({ step: { needMfaToken: 'idle' } });
     expect(actor.getSnapshot().context).toMatchObject({ mfaToken: null, error: { code: 'mfa_token_expired' } });
   });
 
@@ -178,16 +178,16 @@ describe('rules every state keeps', () => {
       { listAuthenticators: [{ fail: 'mfa_token_expired' }], passwordGrant: [{ ok: { kind: 'mfa_required', mfaToken: 't2' } }] },
       { mfaTokenTtlMs: 60_000 },
     );
-    await waitFor(actor, (s) => s.matches('needMfaToken'));
+    await waitFor(actor, (s) => s.matches({ step: 'needMfaToken' }));
     expect(actor.getSnapshot().context.error?.code).toBe('mfa_token_expired');
     clock.increment(60_000);
     expect(actor.getSnapshot().context.error?.code).toBe('mfa_token_expired');
-    expect(value(actor)).toEqual({ needMfaToken: 'idle' });
+    expect(value(actor)).toEqual({ step: { needMfaToken: 'idle' } });
   });
 
   it('cancel aborts the request in flight and nothing happens after', async () => {
     const { actor, calls } = start({ listAuthenticators: ['hang'] });
-    await waitFor(actor, (s) => s.matches('listing'));
+    await waitFor(actor, (s) => s.matches({ step: 'listing' }));
     const { signal } = calls[0]!;
     expect(signal.aborted).toBe(false);
     actor.send({ type: 'cancel' });
@@ -198,23 +198,25 @@ describe('rules every state keeps', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('failed keeps the step; retry re-runs it', async () => {
+  it('failed keeps the step (its history); retry re-runs it', async () => {
     const { actor, count } = start({ listAuthenticators: [{ fail: 'server_error' }, { ok: [otp('totp|a')] }], challenge: ['hang'] });
     await waitFor(actor, (s) => s.matches('failed'));
-    expect(actor.getSnapshot().context).toMatchObject({ resumeStep: 'listing', error: { code: 'server_error' } });
+    expect(actor.getSnapshot().context.error).toMatchObject({ code: 'server_error' });
+    const history = actor.getSnapshot().historyValue as Record<string, Array<{ id: string }>>;
+    expect(history['mfaFlow.step.resume']?.map((node) => node.id)).toEqual(['mfaFlow.step.listing']);
     actor.send({ type: 'retry' });
-    await waitFor(actor, (s) => s.matches('challenging'));
+    await waitFor(actor, (s) => s.matches({ step: 'challenging' }));
     expect(count('listAuthenticators')).toBe(2);
   });
 
   it('a failed verify resumes at the code input, not by re-sending an old code', async () => {
     const { actor, count } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: [{ fail: 'network' }] });
-    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }));
+    await waitFor(actor, (s) => s.matches({ step: { verifying: 'idle' } }));
     actor.send({ type: 'otp.submit', otp: '111111' });
     await waitFor(actor, (s) => s.matches('failed'));
     expect(actor.getSnapshot().context.submission).toBeNull();
     actor.send({ type: 'retry' });
-    expect(value(actor)).toEqual({ verifying: 'idle' });
+    expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
     expect(count('verifyOtp')).toBe(1);
   });
 });
@@ -225,9 +227,9 @@ describe('enrolment', () => {
       { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
       { intent: 'enroll' },
     );
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '123456' });
-    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    await waitFor(actor, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     actor.send({ type: 'recoveryCodes.acknowledge' });
     expect(actor.getSnapshot().output).toEqual({ outcome: 'authenticated', tokens: TOKENS, newRecoveryCode: null, enrolled: true });
   });
@@ -237,9 +239,9 @@ describe('enrolment', () => {
       { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
       { intent: 'enroll', mfaTokenTtlMs: 60_000 },
     );
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '123456' });
-    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    await waitFor(actor, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     clock.increment(3_600_000);
     expect(actor.getSnapshot().context.enrollment?.recoveryCodes).toEqual(['R'.repeat(24)]);
     expect(actor.getSnapshot().context.mfaToken).toBeNull();
@@ -249,9 +251,9 @@ describe('enrolment', () => {
 
   it('a finished flow keeps no MFA token, OTP secret or recovery codes', async () => {
     const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] }, { intent: 'enroll' });
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '123456' });
-    await waitFor(actor, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    await waitFor(actor, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     actor.send({ type: 'recoveryCodes.acknowledge' });
     const { context } = actor.getSnapshot();
     expect(context).toMatchObject({ mfaToken: null, enrollToken: null, enrollment: null, submission: null, enrolled: true });
@@ -260,9 +262,9 @@ describe('enrolment', () => {
 
   it('a cancelled flow ends with outcome cancelled, no tokens, and no secrets kept', async () => {
     const { actor } = start({ associate: [{ ok: ENROLLMENT }] }, { intent: 'enroll' });
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'cancel' });
-    expect(actor.getSnapshot().output).toEqual({ outcome: 'cancelled', tokens: null, newRecoveryCode: null, enrolled: false });
+    expect(actor.getSnapshot().output).toEqual({ outcome: 'cancelled' });
     expect(actor.getSnapshot().context).toMatchObject({ mfaToken: null, enrollment: null });
   });
 
@@ -271,7 +273,7 @@ describe('enrolment', () => {
       { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
       { intent: 'enroll', requireRecoveryCodeAck: false },
     );
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '123456' });
     await waitFor(actor, (s) => s.status === 'done');
     expect(actor.getSnapshot().value).toBe('authenticated');
@@ -287,9 +289,9 @@ describe('enrolment', () => {
       },
       { intent: 'enroll' },
     );
-    await waitFor(actor, (s) => s.matches({ verifying: 'idle' }));
+    await waitFor(actor, (s) => s.matches({ step: { verifying: 'idle' } }));
     actor.send({ type: 'otp.submit', otp: '111111' });
-    await waitFor(actor, (s) => s.matches('awaitingConfirmation'));
+    await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '222222' });
     await waitFor(actor, (s) => s.status === 'done');
     const byService = (name: string) => calls.filter((c) => c.service === name).map((c) => c.input);

@@ -82,7 +82,8 @@ export function inventory(machine: AnyStateMachine = mfaFlowMachine): Inventory 
     for (const t of node.always ?? []) transitions.push(transitionKey(t));
     for (const invoke of node.invoke) services.set(invoke.id, invoke.src as Service);
   }
-  return { states: nodes.map((n) => n.id), transitions, services };
+  // A history state is never active itself: it is covered by the transitions that target it.
+  return { states: nodes.filter((n) => n.type !== 'history').map((n) => n.id), transitions, services };
 }
 
 export const INVENTORY = inventory();
@@ -138,8 +139,8 @@ export function transitionsOf(machine: AnyStateMachine, snapshot: ChartSnapshot,
 const WAITS = ['failed', 'rateLimited', 'locked'] as const;
 
 /**
- * What a state is, for the graph: its value plus the context that guards read later. `resumeStep`
- * and the kept submission matter only where `retry` or a wait's end reads them.
+ * What a state is, for the graph: its value plus the context that guards read later. Where
+ * `retry` or a wait's end goes (the history states) and the kept submission matter only there.
  */
 export function stateKey(snapshot: ChartSnapshot): string {
   const c = snapshot.context;
@@ -153,8 +154,14 @@ export function stateKey(snapshot: ChartSnapshot): string {
     listedNone: c.listedNone,
     enrollToken: c.enrollToken !== null,
     enrollment: c.enrollment === null ? null : (c.enrollment.recoveryCodes?.length ?? 0) > 0 ? 'codes' : 'noCodes',
-    ...(waiting ? { resumeStep: c.resumeStep, submission: c.submission?.kind ?? null } : {}),
+    ...(waiting ? { history: historyOf(snapshot), submission: c.submission?.kind ?? null } : {}),
   });
+}
+
+/** The state each history state would return to, by state node id. */
+function historyOf(snapshot: ChartSnapshot): Record<string, string[]> {
+  const history = snapshot.historyValue as Record<string, Array<{ id: string }>>;
+  return Object.fromEntries(Object.entries(history).map(([id, nodes]) => [id, nodes.map((n) => n.id)]));
 }
 
 export function invokedService(snapshot: ChartSnapshot): { id: string; service: Service } | undefined {
@@ -211,13 +218,13 @@ export function eventsFor(snapshot: ChartSnapshot, inv: Inventory = INVENTORY): 
         case 'mfaToken.expired':
           if (c.mfaToken !== null) out.push({ type });
           break;
+        // Both are a real persistFlow() + createMfaFlow({ resume }): a busy flow is persisted as its
+        // chart says an interruption leaves it (`flow.interrupted`), any other as it is.
         case 'flow.restored':
-          // Restoring is a real persist() + createMfaFlow({ snapshot }); persist() moves states caught
-          // mid-request (and a code kept through a rate-limit wait) back to their input, so only
-          // states it keeps as they are restore to themselves.
-          if (!invoking && !(snapshot.matches('rateLimited') && c.submission !== null)) {
-            out.push({ type, mfaTokenExpiresInMs: null, waitRemainingMs: null });
-          }
+          if (!snapshot.hasTag('busy')) out.push({ type });
+          break;
+        case 'flow.interrupted':
+          if (snapshot.hasTag('busy')) out.push({ type });
           break;
         default:
           out.push({ type });

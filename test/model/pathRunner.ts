@@ -5,6 +5,7 @@
 // by moving the server's clock, a real "already enrolled"), and otherwise by a fault answering
 // that request as Auth0 would. After every step the flow's state must be the one the graph says.
 import type { MfaFlowActor } from '../../src/index.js';
+import { persistFlow, readFlowRecord } from '../../src/persist/index.js';
 import { DEFAULT_LOCKOUT_MS, DEFAULT_RATE_LIMIT_MS } from '../../machines/mfaFlow.js';
 import type { MfaFlowInput } from '../../machines/types.js';
 import { createFlowHarness, type Fault, type FlowHarness } from '../flow/flowHarness.js';
@@ -12,6 +13,7 @@ import { TEST_SIGNING_KEY } from '../helpers/signingKey.js';
 import {
   CoverageRecorder,
   invokedService,
+  transitionsOf,
   isOutcome,
   isTimer,
   outcomeLabel,
@@ -219,7 +221,7 @@ export class PathRun {
       }
       case 'otp.submit': {
         if (String(event.otp).length !== 6) return this.send({ type: 'otp.submit', otp: String(event.otp) });
-        const purpose = snapshot.matches('awaitingConfirmation') ? 'confirm' : 'verify';
+        const purpose = snapshot.matches({ step: 'awaitingConfirmation' }) ? 'confirm' : 'verify';
         const secret = context.enrollment?.secret;
         let otp: string | undefined;
         if (outcome === 'done:ok') {
@@ -256,6 +258,7 @@ export class PathRun {
         this.advance((this.tokenDeadline ?? this.chartNow) - this.chartNow);
         return this.capture();
       case 'flow.restored':
+      case 'flow.interrupted':
         return this.restore();
       default:
         if (isTimer(event)) {
@@ -281,18 +284,23 @@ export class PathRun {
   }
 
   private async restore(): Promise<void> {
-    const record = this.flow.persist();
-    if (record === null) throw new Error('persist() gave nothing to restore');
+    const before = this.flow.getSnapshot();
+    const record = persistFlow(this.flow, this.h.now());
+    if (record === null) throw new Error('persistFlow() gave nothing to restore');
+    // persistFlow takes `flow.interrupted` on the pure machine, out of the live actor's sight:
+    // count the transitions it took the same way.
+    if (before.hasTag('busy')) this.coverage.merge(transitionsOf(before.machine, before, { type: 'flow.interrupted' }));
     this.flow.stop();
     this.restoring = true;
+    const read = readFlowRecord(JSON.parse(JSON.stringify(record)), this.h.now());
+    if (read.status !== 'resumable') throw new Error(`restore refused: ${read.code}`);
     this.flow = this.h.flow({
       intent: this.input.intent,
       mfaTokenTtlMs: TTL_MS,
       timeoutMs: REQUEST_TIMEOUT_MS,
       inspect: this.coverage.inspect,
-      snapshot: JSON.parse(JSON.stringify(record)),
+      resume: read.resume,
     });
-    if (this.flow.restore.status !== 'restored') throw new Error(`restore refused: ${JSON.stringify(this.flow.restore)}`);
     this.observe(this.flow);
     this.flow.start();
     this.restoring = false;

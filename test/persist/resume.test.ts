@@ -1,69 +1,92 @@
-// Resuming flows from `persist()` records against the emulator: where a restore lands, what it
-// refuses, that it never re-sends a non-idempotent request, and that timers keep their time.
+// Resuming persisted flows against the emulator: where a restore lands, what it refuses, that it
+// never re-sends a non-idempotent request, and that timers keep their time.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { MFA_FLOW_MACHINE_VERSION } from '../../src/index.js';
-import { createFlowHarness, enrollDemoUser, settled, signIn, type Fault } from '../flow/flowHarness.js';
+import { MFA_FLOW_MACHINE_VERSION, type MfaFlowActor } from '../../src/index.js';
+import { persistFlow, readFlowRecord, type FlowRecord, type ResumableFlow } from '../../src/persist/index.js';
+import { authenticatedOutput, createFlowHarness, enrollDemoUser, settled, signIn, type Fault, type FlowHarness } from '../flow/flowHarness.js';
 
-/** Holds every request matching `match` until `release()`; answers then from the emulator. */
-function hold(h: ReturnType<typeof createFlowHarness>, match: (r: Request) => boolean) {
+/** Holds every request matching `match` until `release()`. `reached` settles when one arrives,
+ *  `answered` once the emulator has answered it (after the release). */
+function hold(h: FlowHarness, match: (r: Request) => boolean) {
   let release!: () => void;
+  // The answer travels wrapped: a promise resolved with a promise would wait for it.
+  let arrived!: (held: { answer: Promise<Response> }) => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const fault: Fault = (request) => (match(request) ? released.then(() => h.emulator.app.request(request)) : undefined);
+  const reached = new Promise<{ answer: Promise<Response> }>((resolve) => (arrived = resolve));
+  const fault: Fault = (request) => {
+    if (!match(request)) return undefined;
+    const answer = released.then(() => h.emulator.app.request(request));
+    arrived({ answer });
+    return answer;
+  };
   h.faults.push(fault);
-  return release;
+  return { release, reached, answered: async () => void (await (await reached).answer) };
 }
-const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const isAssociate = (r: Request) => new URL(r.url).pathname === '/mfa/associate';
 const isToken = (r: Request) => new URL(r.url).pathname === '/oauth/token';
+
+/** The record as a store would give it back: through JSON. */
+function persisted(flow: MfaFlowActor, h: FlowHarness): FlowRecord {
+  const record = persistFlow(flow, h.now());
+  if (record === null) throw new Error('nothing to persist');
+  return JSON.parse(JSON.stringify(record)) as FlowRecord;
+}
+
+function resumable(record: unknown, h: FlowHarness): ResumableFlow {
+  const read = readFlowRecord(record, h.now());
+  if (read.status !== 'resumable') throw new Error(`refused: ${read.code}`);
+  return read.resume;
+}
+
+/** No invoked service, so no request can be on its way. */
+const holdsNoRequest = (flow: MfaFlowActor) => Object.keys(flow.getSnapshot().children).length === 0;
 
 describe('persist and restore', () => {
   it('resumes an enrolment at the code input after a "reload" and completes it', async () => {
     const h = createFlowHarness();
     const first = h.flow({ intent: 'enroll' });
     await signIn(first);
-    const record = roundTrip(first.persist());
+    const record = persisted(first, h);
     first.stop(); // the tab is gone
-    expect(record).toMatchObject({ machineVersion: MFA_FLOW_MACHINE_VERSION, waitUntil: null });
-    expect(record!.mfaTokenExpiresAt).toBe(h.now() + 600_000);
+    expect(record).toMatchObject({ machineVersion: MFA_FLOW_MACHINE_VERSION, expiresAt: h.now() + 600_000 });
 
     const before = h.requests.length;
-    const second = h.flow({ intent: 'enroll', snapshot: record });
-    expect(second.restore).toEqual({ status: 'restored' });
-    second.start();
-    expect(second.getSnapshot().value).toEqual({ awaitingConfirmation: 'idle' });
+    const second = h.flow({ intent: 'enroll', resume: resumable(record, h) }).start();
+    expect(second.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
     const { secret } = second.getSnapshot().context.enrollment!;
     second.send({ type: 'otp.submit', otp: h.otp(secret) });
-    await waitFor(second, (s) => s.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }));
+    await waitFor(second, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     second.send({ type: 'recoveryCodes.acknowledge' });
-    expect(second.getSnapshot().output?.enrolled).toBe(true);
+    expect(authenticatedOutput(second).enrolled).toBe(true);
     expect(h.calls(before)).toEqual(['POST /oauth/token mfa-otp']);
   });
 
   it('a record taken while associate is in flight restores to a deliberate retry: no second associate', async () => {
     const h = createFlowHarness();
-    const release = hold(h, isAssociate);
+    const held = hold(h, isAssociate);
     const first = h.flow({ intent: 'enroll' });
     first.start();
     first.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
-    await waitFor(first, (s) => s.matches('associating'));
-    const record = roundTrip(first.persist());
+    await held.reached;
+    expect(first.getSnapshot().value).toEqual({ step: 'associating' });
+    const record = persisted(first, h);
     first.stop();
-    release();
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the stopped flow's request settles
+    held.release();
+    await held.answered(); // the stopped flow's request reached the server
 
     const before = h.requests.length;
-    const second = h.flow({ intent: 'enroll', snapshot: record }).start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = h.flow({ intent: 'enroll', resume: resumable(record, h) }).start();
     expect(second.getSnapshot().value).toBe('failed');
-    expect(second.getSnapshot().context).toMatchObject({ resumeStep: 'associating', error: { code: 'aborted' } });
+    expect(second.getSnapshot().context.error).toMatchObject({ code: 'aborted' });
+    expect(holdsNoRequest(second)).toBe(true);
     expect(h.requests.length).toBe(before);
     // Only the interrupted association exists: the restore left no abandoned pending authenticator.
     const pendingOtps = () => h.emulator.store.authenticators('demo@example.com').filter((a) => a.type === 'otp' && !a.active);
     expect(pendingOtps()).toHaveLength(1);
-    second.send({ type: 'retry' }); // the user chooses to try again
+    second.send({ type: 'retry' }); // the user chooses to try again: back to the step that was interrupted
     await settled(second);
-    expect(second.getSnapshot().value).toEqual({ awaitingConfirmation: 'idle' });
+    expect(second.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
     expect(h.calls(before)).toEqual(['POST /mfa/associate']);
     expect(pendingOtps()).toHaveLength(2); // the user's deliberate retry is the only new one
   });
@@ -73,36 +96,36 @@ describe('persist and restore', () => {
     const { secret } = await enrollDemoUser(h);
     const flow = h.flow();
     await signIn(flow);
-    const release = hold(h, isToken);
+    const held = hold(h, isToken);
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
-    expect(flow.getSnapshot().value).toEqual({ verifying: 'submittingOtp' });
-    const record = roundTrip(flow.persist())!;
+    expect(flow.getSnapshot().value).toEqual({ step: { verifying: 'submittingOtp' } });
+    const record = persisted(flow, h);
     flow.stop();
-    release();
+    held.release();
     expect(JSON.stringify(record)).not.toContain(h.otp(secret));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the stopped flow's request settles
+    expect(record.snapshot.context.submission).toBeNull();
 
     const before = h.requests.length;
-    const restored = h.flow({ snapshot: record }).start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(restored.getSnapshot().value).toEqual({ verifying: 'idle' });
+    const restored = h.flow({ resume: resumable(record, h) }).start();
+    expect(restored.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
+    expect(holdsNoRequest(restored)).toBe(true);
     expect(h.requests.length).toBe(before);
   });
 
   it('an idempotent request in flight (listing) is simply re-run', async () => {
     const h = createFlowHarness();
     await enrollDemoUser(h);
-    const release = hold(h, (r) => new URL(r.url).pathname === '/mfa/authenticators');
+    const held = hold(h, (r) => new URL(r.url).pathname === '/mfa/authenticators');
     const flow = h.flow();
     flow.start();
     flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
-    await waitFor(flow, (s) => s.matches('listing'));
-    const record = roundTrip(flow.persist());
+    await waitFor(flow, (s) => s.matches({ step: 'listing' }));
+    const record = persisted(flow, h);
     flow.stop();
     h.faults.length = 0;
-    release();
-    const restored = h.flow({ snapshot: record }).start();
-    await waitFor(restored, (s) => s.matches({ verifying: 'idle' }));
+    held.release();
+    const restored = h.flow({ resume: resumable(record, h) }).start();
+    await waitFor(restored, (s) => s.matches({ step: { verifying: 'idle' } }));
   });
 
   it('the MFA token keeps the lifetime it had left, not a fresh one', async () => {
@@ -111,17 +134,17 @@ describe('persist and restore', () => {
     const flow = h.flow();
     await signIn(flow);
     h.advance(400_000);
-    const record = roundTrip(flow.persist());
+    const record = persisted(flow, h);
     flow.stop();
-    const restored = h.flow({ snapshot: record }).start();
+    const restored = h.flow({ resume: resumable(record, h) }).start();
     h.advance(199_999);
-    expect(restored.getSnapshot().value).toEqual({ verifying: 'idle' });
+    expect(restored.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
     h.advance(1);
-    expect(restored.getSnapshot().value).toEqual({ needMfaToken: 'idle' });
+    expect(restored.getSnapshot().value).toEqual({ step: { needMfaToken: 'idle' } });
     expect(restored.getSnapshot().context.error?.code).toBe('mfa_token_expired');
   });
 
-  it('a lockout keeps the wait it had left across a restore', async () => {
+  it('a lockout keeps the wait it had left across a restore, then retry returns to the code input', async () => {
     const h = createFlowHarness({ attempts: { limit: 1 } });
     const { secret } = await enrollDemoUser(h);
     const flow = h.flow({ mfaTokenTtlMs: 3_600_000 });
@@ -131,26 +154,28 @@ describe('persist and restore', () => {
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(flow, (s) => s.matches('locked'));
     const wait = flow.getSnapshot().context.error!.retryAfterMs!;
+    expect(flow.getSnapshot().context.waitUntil).toBe(h.now() + wait);
     h.advance(60_000);
-    const record = roundTrip(flow.persist())!;
+    const record = persisted(flow, h);
     flow.stop();
-    expect(record.waitUntil).toBe(h.now() - 60_000 + wait);
 
-    const restored = h.flow({ mfaTokenTtlMs: 3_600_000, snapshot: record }).start();
+    const restored = h.flow({ mfaTokenTtlMs: 3_600_000, resume: resumable(record, h) }).start();
     expect(restored.getSnapshot().value).toEqual({ locked: 'waiting' });
     h.advance(wait - 60_000 - 1);
     expect(restored.getSnapshot().value).toEqual({ locked: 'waiting' });
     h.advance(1);
     expect(restored.getSnapshot().value).toEqual({ locked: 'ready' });
+    restored.send({ type: 'retry' });
+    expect(restored.getSnapshot().value).toEqual({ step: { verifying: 'idle' } });
   });
 });
 
-describe('refusals: the flow starts fresh, never half-restored', () => {
+describe('refusals: never half-restored', () => {
   async function recordAtCodeInput() {
     const h = createFlowHarness();
     const flow = h.flow({ intent: 'enroll' });
     await signIn(flow);
-    const record = roundTrip(flow.persist())!;
+    const record = persisted(flow, h);
     flow.stop();
     return { h, record };
   }
@@ -158,31 +183,30 @@ describe('refusals: the flow starts fresh, never half-restored', () => {
   it.each([
     ['another chart version', (r: any) => ({ ...r, machineVersion: r.machineVersion + 1 }), 'snapshot_version'],
     ['not a record', () => ({ hello: 'world' }), 'snapshot_invalid'],
-    ['null (unreadable or wrong key)', () => null, 'snapshot_invalid'],
+    ['null', () => null, 'snapshot_invalid'],
     ['a state this chart lacks', (r: any) => ({ ...r, snapshot: { ...r.snapshot, value: 'teleporting' } }), 'snapshot_invalid'],
-    ['a token without an expiry', (r: any) => ({ ...r, mfaTokenExpiresAt: null }), 'snapshot_invalid'],
+    [
+      'a token without an expiry',
+      (r: any) => ({ ...r, snapshot: { ...r.snapshot, context: { ...r.snapshot.context, mfaTokenExpiresAt: null } } }),
+      'snapshot_invalid',
+    ],
   ])('%s → refused', async (_, mutate, code) => {
     const { h, record } = await recordAtCodeInput();
-    const flow = h.flow({ snapshot: mutate(record) });
-    expect(flow.restore).toEqual({ status: 'refused', code });
-    flow.start();
-    expect(flow.getSnapshot().value).toEqual({ needMfaToken: 'idle' });
-    expect(flow.getSnapshot().context.mfaToken).toBeNull();
+    expect(readFlowRecord(mutate(record), h.now())).toEqual({ status: 'refused', code });
   });
 
   it('an expired MFA token → refused with snapshot_expired', async () => {
     const { h, record } = await recordAtCodeInput();
     h.advance(600_000);
-    const flow = h.flow({ snapshot: record });
-    expect(flow.restore).toEqual({ status: 'refused', code: 'snapshot_expired' });
+    expect(readFlowRecord(record, h.now())).toEqual({ status: 'refused', code: 'snapshot_expired' });
   });
 
   it('nothing is persisted once the flow has ended', async () => {
     const h = createFlowHarness();
     const flow = h.flow();
     flow.start();
-    expect(flow.persist()).not.toBeNull();
+    expect(persistFlow(flow)).not.toBeNull();
     flow.send({ type: 'cancel' });
-    expect(flow.persist()).toBeNull();
+    expect(persistFlow(flow)).toBeNull();
   });
 });

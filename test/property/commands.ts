@@ -38,7 +38,7 @@ export abstract class FlowCommand implements fc.AsyncCommand<FlowModel, FlowSyst
 }
 
 /** Code-entry states, where waiting for the next TOTP step is what a user would do. */
-const typingCode = (system: FlowSystem) => ['awaitingConfirmation.idle', 'verifying.idle'].includes(valueKey(system.snapshot().value));
+const typingCode = (system: FlowSystem) => ['step.awaitingConfirmation.idle', 'step.verifying.idle'].includes(valueKey(system.snapshot().value));
 
 export class SubmitCredentials extends FlowCommand {
   constructor(readonly kind: 'right' | 'wrong' | 'blank') {
@@ -65,7 +65,7 @@ export class SubmitOtp extends FlowCommand {
     let otp = this.raw;
     if (this.kind !== 'malformed') {
       const snapshot = system.snapshot();
-      const purpose = snapshot.matches('awaitingConfirmation') ? 'confirm' : 'verify';
+      const purpose = snapshot.matches({ step: 'awaitingConfirmation' }) ? 'confirm' : 'verify';
       const secret = snapshot.context.enrollment?.secret;
       // A user whose last code was just used waits for the next one.
       if (this.kind === 'right' && typingCode(system) && system.world.currentStepSpent(purpose, secret)) system.advance(STEP_MS);
@@ -239,12 +239,12 @@ export async function finish(system: FlowSystem, model: FlowModel): Promise<void
     trail.push(key);
     const { context } = snapshot;
     switch (key) {
-      case 'needMfaToken.idle':
+      case 'step.needMfaToken.idle':
         new SubmitCredentials('right').act(model, system);
         break;
-      case 'awaitingConfirmation.idle':
-      case 'verifying.idle': {
-        const purpose = key.startsWith('awaiting') ? 'confirm' : 'verify';
+      case 'step.awaitingConfirmation.idle':
+      case 'step.verifying.idle': {
+        const purpose = key.startsWith('step.awaiting') ? 'confirm' : 'verify';
         for (let j = 0; j < 40 && system.attemptsLeft() === 0; j++) system.advance(STEP_MS);
         if (system.world.currentStepSpent(purpose, context.enrollment?.secret)) system.advance(STEP_MS);
         const otp = system.world.rightOtp(purpose, context.enrollment?.secret);
@@ -253,10 +253,10 @@ export async function finish(system: FlowSystem, model: FlowModel): Promise<void
         else system.flow.send({ type: 'otp.submit', otp: otp ?? '000000' });
         break;
       }
-      case 'awaitingConfirmation.acknowledgingRecoveryCodes':
+      case 'step.awaitingConfirmation.acknowledgingRecoveryCodes':
         system.flow.send({ type: 'recoveryCodes.acknowledge' });
         break;
-      case 'listing.choosing':
+      case 'step.listing.choosing':
         new SelectAuthenticator('listed', 0).act(model, system);
         break;
       case 'locked.waiting':

@@ -7,11 +7,11 @@ type Progress = MfaFlowEvent | 'time';
 
 /** Every state a flow may rest in, with what moves it on (the user's event, or time passing). */
 const SETTLED: Record<string, Progress> = {
-  'needMfaToken.idle': { type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' },
-  'awaitingConfirmation.idle': { type: 'otp.submit', otp: '123456' },
-  'awaitingConfirmation.acknowledgingRecoveryCodes': { type: 'recoveryCodes.acknowledge' },
-  'listing.choosing': { type: 'authenticator.select', authenticatorId: '' },
-  'verifying.idle': { type: 'otp.submit', otp: '123456' },
+  'step.needMfaToken.idle': { type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' },
+  'step.awaitingConfirmation.idle': { type: 'otp.submit', otp: '123456' },
+  'step.awaitingConfirmation.acknowledgingRecoveryCodes': { type: 'recoveryCodes.acknowledge' },
+  'step.listing.choosing': { type: 'authenticator.select', authenticatorId: '' },
+  'step.verifying.idle': { type: 'otp.submit', otp: '123456' },
   'locked.waiting': 'time',
   'locked.ready': { type: 'retry' },
   rateLimited: 'time',

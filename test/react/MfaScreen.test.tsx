@@ -34,7 +34,7 @@ function options(intent: CreateMfaFlowOptions['intent']): CreateMfaFlowOptions {
     clientId: 'demo-client',
     clientSecret: 'demo-secret',
     intent,
-    now: clock.now,
+    clock,
     fetch: async (input, init) => emulator.app.request(input as Request, init),
   };
 }

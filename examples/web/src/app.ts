@@ -33,11 +33,11 @@ type ViewKey = keyof typeof VIEWS;
 /** One view per screen; substates of a screen (idle ↔ submitting) update it in place, keeping what was typed. */
 export function viewKeyOf(snapshot: FlowSnapshot): ViewKey {
   if (snapshot.status === 'done') return snapshot.matches('authenticated') ? 'result' : 'cancelled';
-  if (snapshot.matches('needMfaToken')) return 'signIn';
-  if (snapshot.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' })) return 'recoveryCodes';
-  if (snapshot.matches('awaitingConfirmation')) return 'enroll';
-  if (snapshot.matches({ listing: 'choosing' })) return 'chooser';
-  if (snapshot.matches('verifying')) return 'verify';
+  if (snapshot.matches({ step: 'needMfaToken' })) return 'signIn';
+  if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) return 'recoveryCodes';
+  if (snapshot.matches({ step: 'awaitingConfirmation' })) return 'enroll';
+  if (snapshot.matches({ step: { listing: 'choosing' } })) return 'chooser';
+  if (snapshot.matches({ step: 'verifying' })) return 'verify';
   if (snapshot.matches('locked')) return 'locked';
   if (snapshot.matches('failed')) return 'failed';
   return 'working';

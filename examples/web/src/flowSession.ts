@@ -1,23 +1,22 @@
 // The one place the page creates an MFA flow. Everything else sees the flow only through this
 // session: its current snapshot, `send`, and `restart`. The flow is kept in sessionStorage on
 // every change, so a reload (or a tab the phone killed) resumes where the user was.
+import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor, type MfaFlowEvent, type MfaIntent } from '../../../src/index.js';
 import {
-  createMfaFlow,
   createWebStorageSnapshotStore,
-  loadFlowRecord,
-  saveFlowRecord,
-  type CreateMfaFlowOptions,
-  type MfaFlowActor,
-  type MfaFlowEvent,
-  type MfaIntent,
-  type RestoreOutcome,
+  loadFlow,
+  persistFlow,
+  saveFlow,
+  type LoadedFlow,
+  type ResumableFlow,
   type SnapshotStore,
-} from '../../../src/index.js';
+} from '../../../src/persist/index.js';
 import type { DemoConfig } from './config.js';
 
 export type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
-/** Events the UI may send (the chart raises `mfaToken.expired` itself). */
-export type UiEvent = Exclude<MfaFlowEvent, { type: 'mfaToken.expired' | 'flow.restored' }>;
+export type UiEvent = MfaFlowEvent;
+/** Whether the flow was resumed from the previous page load, or refused (and why). */
+export type RestoreOutcome = { status: 'fresh' } | { status: 'restored' } | Extract<LoadedFlow, { status: 'refused' }>;
 export type SnapshotListener = (snapshot: FlowSnapshot, flow: MfaFlowActor) => void;
 
 /** Where the page keeps its flow between reloads: this tab's sessionStorage, in the clear (the
@@ -44,14 +43,14 @@ export interface FlowSessionOptions {
   store?: SnapshotStore;
 }
 
-function createFlow(options: FlowSessionOptions, intent: MfaIntent, snapshot?: unknown): MfaFlowActor {
+function createFlow(options: FlowSessionOptions, intent: MfaIntent, resume?: ResumableFlow): MfaFlowActor {
   const { config } = options;
   return createMfaFlow({
     baseUrl: config.apiBaseUrl ?? window.location.origin,
     clientId: config.clientId,
     mfaAudience: config.mfaAudience,
     intent,
-    ...(snapshot === undefined ? {} : { snapshot }),
+    ...(resume === undefined ? {} : { resume }),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
 }
@@ -59,8 +58,10 @@ function createFlow(options: FlowSessionOptions, intent: MfaIntent, snapshot?: u
 export async function createFlowSession(options: FlowSessionOptions): Promise<FlowSession> {
   const store = options.store ?? createWebStorageSnapshotStore(window.sessionStorage);
   const listeners = new Set<SnapshotListener>();
-  let flow = createFlow(options, options.intent, await loadFlowRecord(store, FLOW_KEY));
-  const { restore } = flow;
+  const loaded = await loadFlow(store, FLOW_KEY);
+  let flow = createFlow(options, options.intent, loaded.status === 'resumable' ? loaded.resume : undefined);
+  const restore: RestoreOutcome =
+    loaded.status === 'none' ? { status: 'fresh' } : loaded.status === 'resumable' ? { status: 'restored' } : loaded;
   // A resumed flow keeps the intent it was started with.
   let intent = flow.getSnapshot().context.intent;
   let unsubscribe = () => {};
@@ -68,8 +69,8 @@ export async function createFlowSession(options: FlowSessionOptions): Promise<Fl
   const attach = () => {
     const subscription = flow.subscribe({
       next: (snapshot) => {
-        // Every change is saved; an ended flow's record is deleted (persist() is then null).
-        void saveFlowRecord(store, FLOW_KEY, flow.persist());
+        // Every change is saved; an ended flow's record is deleted (persistFlow is then null).
+        void saveFlow(store, FLOW_KEY, persistFlow(flow));
         listeners.forEach((listener) => listener(snapshot, flow));
       },
       // The chart turns every service failure into a state; an error here is a bug worth seeing.

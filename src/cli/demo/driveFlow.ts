@@ -1,7 +1,7 @@
 // Drives one MFA flow to its end by answering whatever the chart waits for. The answers come
 // from a Responder: a person at the terminal, or `--auto` computing codes from the secret.
 import { waitFor } from 'xstate';
-import type { Authenticator, Enrollment, FlowError, MfaFlowActor, MfaFlowOutput } from '../../index.js';
+import type { AuthenticatedOutput, Authenticator, Enrollment, FlowError, MfaFlowActor } from '../../index.js';
 
 type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 
@@ -23,7 +23,7 @@ export interface Responder {
 }
 
 export type FlowOutcome =
-  | { kind: 'authenticated'; output: MfaFlowOutput }
+  | { kind: 'authenticated'; output: AuthenticatedOutput }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
@@ -31,11 +31,11 @@ export type FlowOutcome =
 function isResting(snapshot: FlowSnapshot): boolean {
   return (
     snapshot.status !== 'active' ||
-    snapshot.matches({ needMfaToken: 'idle' }) ||
-    snapshot.matches({ awaitingConfirmation: 'idle' }) ||
-    snapshot.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' }) ||
-    snapshot.matches({ listing: 'choosing' }) ||
-    snapshot.matches({ verifying: 'idle' }) ||
+    snapshot.matches({ step: { needMfaToken: 'idle' } }) ||
+    snapshot.matches({ step: { awaitingConfirmation: 'idle' } }) ||
+    snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }) ||
+    snapshot.matches({ step: { listing: 'choosing' } }) ||
+    snapshot.matches({ step: { verifying: 'idle' } }) ||
     snapshot.matches('locked') ||
     snapshot.matches('failed')
   );
@@ -56,7 +56,7 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promi
       return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
     if (snapshot.status === 'done') {
-      return snapshot.matches('authenticated') && snapshot.output ? { kind: 'authenticated', output: snapshot.output } : { kind: 'cancelled' };
+      return snapshot.output?.outcome === 'authenticated' ? { kind: 'authenticated', output: snapshot.output } : { kind: 'cancelled' };
     }
     if (snapshot.status !== 'active') return { kind: 'failed', message: 'The flow stopped unexpectedly.' };
 
@@ -65,30 +65,30 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promi
     const error = current !== null && current !== seenError ? current : undefined;
     seenError = current;
 
-    if (snapshot.matches({ needMfaToken: 'idle' })) {
+    if (snapshot.matches({ step: { needMfaToken: 'idle' } })) {
       const credentials = await responder.credentials(error);
       if (!credentials) return stop();
       flow.send({ type: 'credentials.submit', ...credentials });
-    } else if (snapshot.matches({ awaitingConfirmation: 'idle' })) {
+    } else if (snapshot.matches({ step: { awaitingConfirmation: 'idle' } })) {
       const enrollment = snapshot.context.enrollment;
       if (!enrollment) return { kind: 'failed', message: 'The server sent no enrollment.' };
       const otp = await responder.enrollmentCode(enrollment, error);
       if (otp === null) return stop();
       flow.send({ type: 'otp.submit', otp });
-    } else if (snapshot.matches({ awaitingConfirmation: 'acknowledgingRecoveryCodes' })) {
+    } else if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) {
       if (!(await responder.acknowledgeRecoveryCodes(snapshot.context.enrollment?.recoveryCodes ?? []))) return stop();
       flow.send({ type: 'recoveryCodes.acknowledge' });
-    } else if (snapshot.matches({ listing: 'choosing' })) {
+    } else if (snapshot.matches({ step: { listing: 'choosing' } })) {
       const apps = snapshot.context.authenticators.filter((a) => a.authenticatorType === 'otp');
       const authenticatorId = await responder.chooseAuthenticator(apps);
       if (authenticatorId === null) return stop();
       flow.send({ type: 'authenticator.select', authenticatorId });
-    } else if (snapshot.matches({ verifying: 'idle' })) {
+    } else if (snapshot.matches({ step: { verifying: 'idle' } })) {
       const answer = await responder.verificationCode(error);
       if (answer === null) return stop();
       flow.send('otp' in answer ? { type: 'otp.submit', otp: answer.otp } : { type: 'recoveryCode.submit', recoveryCode: answer.recoveryCode });
     } else if (snapshot.matches({ locked: 'waiting' })) {
-      if (current) responder.lockedOut(current, current.retryAfterMs ?? 60_000);
+      if (current) responder.lockedOut(current, Math.max(0, (snapshot.context.waitUntil ?? Date.now()) - Date.now()));
       try {
         await waitFor(flow, (next) => !next.matches({ locked: 'waiting' }));
       } catch {

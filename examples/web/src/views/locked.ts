@@ -10,7 +10,8 @@ export function formatWait(ms: number): string {
 }
 
 export const lockedView: ViewFactory = (snapshot, context) => {
-  const deadline = Date.now() + (snapshot.context.error?.retryAfterMs ?? 60_000);
+  // The chart keeps when the wait ends, so a reload mid-lockout counts down what is left.
+  const deadline = snapshot.context.waitUntil ?? Date.now();
   const timer = h('strong', { role: 'timer', 'data-testid': 'lockout-countdown' }, formatWait(deadline - Date.now()));
   const waiting = h('p', { 'data-testid': 'lockout-waiting' }, 'Too many wrong codes. You can try again in ', timer, '.');
   const ready = h('p', { hidden: true, 'data-testid': 'lockout-ready' }, 'You can try again now.');

@@ -5,7 +5,7 @@ import { groupsOfFour } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
 export const resultView: ViewFactory = (snapshot, context) => {
-  const output = snapshot.output;
+  const output = snapshot.output?.outcome === 'authenticated' ? snapshot.output : undefined;
   const tokens = output?.tokens;
   const again = h('button', { type: 'button', 'data-testid': 'start-again' }, 'Start again');
   again.addEventListener('click', () => context.restart());

@@ -5,9 +5,9 @@ import type { FlowSnapshot } from '../flowSession.js';
 import type { ViewFactory } from './view.js';
 
 function describe(snapshot: FlowSnapshot): string {
-  if (snapshot.matches('associating')) return 'Creating your authenticator…';
-  if (snapshot.matches('listing')) return 'Looking up your authenticators…';
-  if (snapshot.matches('challenging')) return 'Asking for a code…';
+  if (snapshot.matches({ step: 'associating' })) return 'Creating your authenticator…';
+  if (snapshot.matches({ step: 'listing' })) return 'Looking up your authenticators…';
+  if (snapshot.matches({ step: 'challenging' })) return 'Asking for a code…';
   if (snapshot.matches('rateLimited')) return 'The server asked us to slow down; retrying by itself shortly…';
   return 'Working…';
 }
