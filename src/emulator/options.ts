@@ -1,6 +1,7 @@
 // Public option types of the emulator and their resolution to a complete, validated config.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { isWellFormedPassword } from './passwords.js';
 
 /** Grant types the emulator implements. */
 export const GRANT_PASSWORD = 'password';
@@ -25,7 +26,7 @@ export interface EmulatorClient {
 
 export interface EmulatorUser {
   email: string;
-  /** Hashed (scrypt) when the emulator is created; the plain text is not kept. */
+  /** Hashed (scrypt over its SHA-256) when the emulator is created; the plain text is not kept. */
   password: string;
 }
 
@@ -109,6 +110,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     const email = user.email.toLowerCase();
     if (!email.includes('@')) throw new TypeError('options.users: every user needs an email address');
     if (!user.password) throw new TypeError(`options.users: user ${user.email} needs a password`);
+    if (!isWellFormedPassword(user.password)) throw new TypeError(`options.users: the password of ${user.email} must be well-formed Unicode`);
     if (emails.has(email)) throw new TypeError(`options.users: duplicate user ${user.email}`);
     emails.add(email);
   }
