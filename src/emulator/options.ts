@@ -1,6 +1,7 @@
 // Public option types of the emulator and their resolution to a complete, validated config.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { SUPPORTED_FACTORS, type FactorName } from './factors.js';
 import { isWellFormedPassword } from './passwords.js';
 
 /** Grant types the emulator implements. */
@@ -79,6 +80,8 @@ export interface ResolvedConfig {
   mfaTokenTtlMs: number;
   attemptLimit: number;
   attemptRefillMs: number;
+  /** Factors the tenant lets users enroll (`mfa_requirements.enroll`); every supported one for now. */
+  factors: readonly FactorName[];
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: ((line: string) => void) | undefined;
@@ -124,6 +127,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     mfaTokenTtlMs: positiveSeconds(options.mfaTokenTtlSeconds, 600, 'mfaTokenTtlSeconds') * 1000,
     attemptLimit: positiveInteger(options.attempts?.limit, 10, 'attempts.limit'),
     attemptRefillMs: positiveSeconds(options.attempts?.refillSeconds, 360, 'attempts.refillSeconds') * 1000,
+    factors: SUPPORTED_FACTORS,
     clock: options.clock ?? Date.now,
     randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     log: options.log,
