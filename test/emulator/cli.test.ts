@@ -2,7 +2,6 @@
 // logs without secrets to stderr, and exits 0 on SIGTERM/SIGINT, also when a shell between it
 // and npm is what gets the SIGTERM; bad flags exit 2 before anything listens, even with the
 // default port taken.
-import { spawn } from 'node:child_process';
 import { createServer, Server, type Server as NetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -10,7 +9,7 @@ import { runEmulatorCommand } from '../../src/cli/emulatorCommand.js';
 import { DEFAULT_PORT } from '../../src/emulator/index.js';
 import { GRANTS } from '../helpers/emulatorHarness.js';
 import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
-import { descendants, expectTreeStopped } from '../helpers/processTree.js';
+import { descendants, expectTreeStopped, spawnService } from '../helpers/processTree.js';
 
 const started: CliProcess[] = [];
 afterAll(() => {
@@ -90,27 +89,18 @@ describe.concurrent('mfa-flow emulator (child process)', () => {
     // npm runs a script as `sh -c "…"`, passes SIGTERM to that shell, and the shell dies without
     // passing it on. The compound command keeps the shell waiting, as npm's does.
     const runCli = fileURLToPath(new URL('../helpers/runCli.ts', import.meta.url));
-    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${runCli}" emulator --port 0; exit $?`], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, npm_lifecycle_event: 'emulator' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    // 'close' comes once every process holding the pipes has exited: the shell and the emulator.
-    const closed = new Promise<void>((resolve) => shell.on('close', () => resolve()));
-    const url = await new Promise<string>((resolve, reject) => {
-      shell.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match && out.includes('Ctrl-C to stop')) resolve(match[1] ?? '');
-      });
-      void closed.then(() => reject(new Error(`the emulator exited early:\n${out}`)));
-    });
-    const tree = descendants(shell.pid ?? -1);
+    const shell = await spawnService(
+      'sh',
+      ['-c', `"${process.execPath}" --import tsx "${runCli}" emulator --port 0; exit $?`],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { ...process.env, npm_lifecycle_event: 'emulator' } },
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    const url = shell.ready[1] ?? '';
+    const tree = descendants(shell.child.pid ?? -1);
     expect(tree.length).toBeGreaterThan(0);
-    shell.kill('SIGTERM');
-    await expectTreeStopped(closed, tree, 15_000);
-    expect(out).toContain('MFA emulator stopped');
+    shell.child.kill('SIGTERM');
+    await expectTreeStopped(shell.closed, tree, 15_000);
+    expect(shell.stdout()).toContain('MFA emulator stopped');
     await expect(fetch(`${url}/.well-known/jwks.json`)).rejects.toThrow();
   });
 

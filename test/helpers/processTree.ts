@@ -1,5 +1,7 @@
-// Which processes a spawned command left behind, read from Linux's /proc: the tests that stop a
-// command check that its whole tree is gone, not only the process they signalled.
+// Long-running commands spawned by tests, and which processes they left behind, read from
+// Linux's /proc: the tests that stop a command check that its whole tree is gone, not only the
+// process they signalled.
+import { spawn, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
@@ -60,4 +62,41 @@ export async function expectTreeStopped(closed: Promise<void>, tree: number[], m
   for (const pid of survivors) process.kill(pid, 'SIGKILL');
   expect(outcome === 'late' ? `still running: ${survivors.join(', ')}` : 'stopped').toBe('stopped');
   expect(survivors).toEqual([]);
+}
+
+export interface Service {
+  child: ChildProcessWithoutNullStreams;
+  /** 'close': every process holding the command's pipes (its whole tree) has exited. */
+  closed: Promise<void>;
+  /** The first match of `ready` on stdout. */
+  ready: RegExpExecArray;
+  stdout(): string;
+}
+
+/**
+ * Spawns a long-running command and waits until its stdout matches `ready` and says how to stop
+ * it. If it is not ready within `timeoutMs`, its tree is killed (by pid: ours) and this rejects.
+ */
+export async function spawnService(command: string, args: string[], options: SpawnOptions, ready: RegExp, timeoutMs = 30_000): Promise<Service> {
+  const child = spawn(command, args, { ...options, stdio: 'pipe' }) as ChildProcessWithoutNullStreams;
+  let out = '';
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        const found = ready.exec(out);
+        if (found && out.includes('Ctrl-C to stop')) resolve(found);
+      });
+      void closed.then(() => reject(new Error(`${command} exited before it was ready:\n${out}`)));
+      timer = setTimeout(() => {
+        for (const pid of [...descendants(child.pid ?? -1), child.pid ?? -1].filter(isAlive)) process.kill(pid, 'SIGKILL');
+        reject(new Error(`${command} was not ready within ${timeoutMs} ms:\n${out}`));
+      }, timeoutMs);
+    });
+    return { child, closed, ready: match, stdout: () => out };
+  } finally {
+    clearTimeout(timer);
+  }
 }
