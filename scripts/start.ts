@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from './demoServer.js';
 import { portFlag } from '../src/cli/flags.js';
-import { untilStopSignal } from '../src/cli/untilStopSignal.js';
+import { startedByNpm, untilStopSignal } from '../src/cli/untilStopSignal.js';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -95,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await untilStopSignal();
+  // `kill -TERM` of the npm process reaches only npm's shell, not us: follow the parent too.
+  await untilStopSignal({ whenParentExits: startedByNpm() });
   await running.close();
   process.stdout.write('Stopped.\n');
   return 0;

@@ -1,5 +1,7 @@
 // `mfa-flow emulator`: runs the Auth0-compatible MFA API emulator until SIGINT/SIGTERM.
-// Resolves 0 after a clean stop, 2 on bad flags, 1 when the server cannot start.
+// Resolves 0 after a clean stop, 2 on bad flags, 1 when the server cannot start. Every flag,
+// and the tenant they describe, is checked before anything listens: a usage error is reported
+// as one even when the port is taken.
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_CLIENT,
@@ -11,8 +13,9 @@ import {
   type EmulatorUser,
   type StartEmulatorOptions,
 } from '../emulator/index.js';
+import { resolveOptions } from '../emulator/options.js';
 import { integerFlag, portFlag, UsageError } from './flags.js';
-import { untilStopSignal } from './untilStopSignal.js';
+import { startedByNpm, untilStopSignal } from './untilStopSignal.js';
 
 const USAGE = `Usage: mfa-flow emulator [options]
 
@@ -49,19 +52,25 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   try {
     running = await startEmulator({ ...startOptions, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${startOptions.port ?? DEFAULT_PORT} is in use; pick another with --port (0 = any free one)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     process.stderr.write(`mfa-flow emulator: could not start: ${message}\n`);
-    // A TypeError is the options' fault (e.g. the same --user twice): a usage error too.
-    return error instanceof TypeError ? 2 : 1;
+    return 1;
   }
 
-  const lines = [`MFA emulator listening on ${running.url}`, `issuer ${running.issuer}`];
+  const lines = [`MFA emulator listening on ${running.listenUrl}${running.listenUrl === running.url ? '' : ' (every interface)'}`];
+  if (running.listenUrl !== running.url) lines.push(`open ${running.url} on this machine`);
+  lines.push(`issuer ${running.issuer}`);
   if (usingDefaults.client) lines.push(`client ${DEFAULT_CLIENT.id} / ${DEFAULT_CLIENT.secret}`);
   if (usingDefaults.user) lines.push(`user   ${DEFAULT_USER.email} / ${DEFAULT_USER.password}`);
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await untilStopSignal();
+  await untilStopSignal({ whenParentExits: startedByNpm() });
   await running.close();
   process.stdout.write('MFA emulator stopped\n');
   return 0;
@@ -95,6 +104,12 @@ function parseFlags(argv: string[]): 'help' | (StartEmulatorOptions & { usingDef
   }
   if (values.client) options.clients = values.client.map(parseClient);
   if (values.user) options.users = values.user.map(parseUser);
+  try {
+    // The tenant as a whole (e.g. the same --user twice), as the emulator will check it.
+    resolveOptions({ ...options, domain: options.domain ?? `localhost:${options.port ?? DEFAULT_PORT}` });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.replace(/^options\.(users|clients)/, (_, name: string) => `--${name.slice(0, -1)}`) : String(error));
+  }
   return { ...options, usingDefaults: { client: !values.client, user: !values.user } };
 }
 

@@ -27,15 +27,15 @@ export class EmulatorError extends Error {
     readonly status: ErrorStatus,
     readonly error: EmulatorErrorCode,
     readonly description: string,
-    /** Extra body members, e.g. `mfa_token` on `mfa_required`. */
-    readonly extra: Readonly<Record<string, string>> = {},
+    /** Extra body members, e.g. `mfa_token` and `mfa_requirements` on `mfa_required`. */
+    readonly extra: Readonly<Record<string, unknown>> = {},
     /** Extra response headers, e.g. the rate-limit headers on 429. */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(`${error}: ${description}`);
   }
 
-  body(): Record<string, string> {
+  body(): Record<string, unknown> {
     return { error: this.error, error_description: this.description, ...this.extra };
   }
 }

@@ -1,6 +1,8 @@
 // Public option types of the emulator and their resolution to a complete, validated config.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
+import { SUPPORTED_FACTORS, type FactorName } from './factors.js';
+import { isWellFormedPassword } from './passwords.js';
 
 /** Grant types the emulator implements. */
 export const GRANT_PASSWORD = 'password';
@@ -25,7 +27,7 @@ export interface EmulatorClient {
 
 export interface EmulatorUser {
   email: string;
-  /** Hashed (scrypt) when the emulator is created; the plain text is not kept. */
+  /** Hashed (scrypt over its SHA-256) when the emulator is created; the plain text is not kept. */
   password: string;
 }
 
@@ -78,6 +80,8 @@ export interface ResolvedConfig {
   mfaTokenTtlMs: number;
   attemptLimit: number;
   attemptRefillMs: number;
+  /** Factors the tenant lets users enroll (`mfa_requirements.enroll`); every supported one for now. */
+  factors: readonly FactorName[];
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: ((line: string) => void) | undefined;
@@ -109,6 +113,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     const email = user.email.toLowerCase();
     if (!email.includes('@')) throw new TypeError('options.users: every user needs an email address');
     if (!user.password) throw new TypeError(`options.users: user ${user.email} needs a password`);
+    if (!isWellFormedPassword(user.password)) throw new TypeError(`options.users: the password of ${user.email} must be well-formed Unicode`);
     if (emails.has(email)) throw new TypeError(`options.users: duplicate user ${user.email}`);
     emails.add(email);
   }
@@ -122,6 +127,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     mfaTokenTtlMs: positiveSeconds(options.mfaTokenTtlSeconds, 600, 'mfaTokenTtlSeconds') * 1000,
     attemptLimit: positiveInteger(options.attempts?.limit, 10, 'attempts.limit'),
     attemptRefillMs: positiveSeconds(options.attempts?.refillSeconds, 360, 'attempts.refillSeconds') * 1000,
+    factors: SUPPORTED_FACTORS,
     clock: options.clock ?? Date.now,
     randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     log: options.log,

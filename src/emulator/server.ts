@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulator, type Emulator } from './app.js';
-import type { EmulatorOptions } from './options.js';
+import { resolveOptions, type EmulatorOptions } from './options.js';
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -14,8 +14,10 @@ export interface StartEmulatorOptions extends EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  /** Where it listens, e.g. `http://127.0.0.1:4010`. */
+  /** Where to reach it, e.g. `http://127.0.0.1:4010`; loopback when bound to every interface. */
   url: string;
+  /** What it is bound to, e.g. `http://0.0.0.0:4010` for `host: '0.0.0.0'` (same as `url` otherwise). */
+  listenUrl: string;
   /** The issuer domain, `localhost:<port>` unless `domain` was given. */
   domain: string;
   issuer: string;
@@ -26,6 +28,9 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const { port = DEFAULT_PORT, host = DEFAULT_HOST, ...emulatorOptions } = options;
+  // Bad options are the caller's mistake: refuse them (TypeError) before touching the network,
+  // so they are reported as such even when the port is taken.
+  resolveOptions({ ...emulatorOptions, domain: emulatorOptions.domain ?? `localhost:${port}` });
   // The app needs its issuer before it exists, but with port 0 the port is known only after
   // listening: bind first with a placeholder handler, then install the real app.
   let handle: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
@@ -44,9 +49,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
   handle = (request) => emulator.app.fetch(request);
 
-  const urlHost = reachableHost(address);
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: `http://${reachableHost(address)}:${address.port}`,
+    listenUrl: `http://${urlHost(address.address, address.family)}:${address.port}`,
     domain,
     issuer: emulator.issuer,
     mfaAudience: emulator.mfaAudience,
@@ -64,5 +69,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 function reachableHost(address: AddressInfo): string {
   if (address.address === '0.0.0.0') return '127.0.0.1';
   if (address.address === '::') return '[::1]';
-  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return urlHost(address.address, address.family);
+}
+
+function urlHost(ip: string, family: string): string {
+  return family === 'IPv6' ? `[${ip}]` : ip;
 }

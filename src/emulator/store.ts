@@ -115,7 +115,11 @@ export class TenantStore implements EmulatorStore {
     return this.visibleAuthenticators(user).filter((a) => a.type === 'otp' && !a.active).length;
   }
 
-  /** The OTP authenticators a code is checked against: active ones, then the newest pending one. */
+  /**
+   * The OTP authenticators a code is checked against: active ones, then the newest pending one.
+   * Every pending one was associated after the user's last confirmation (acceptOtp discards the
+   * others), so an association abandoned before the user enrolled can never become "newest".
+   */
   otpCandidates(user: UserRecord): OtpAuthenticator[] {
     const otps = this.visibleAuthenticators(user).filter((a): a is OtpAuthenticator => a.type === 'otp');
     const newestPending = otps.filter((a) => !a.active).at(-1);
@@ -158,13 +162,19 @@ export class TenantStore implements EmulatorStore {
     return { authenticator, secret, recoveryCode };
   }
 
-  /** Records an accepted OTP; a pending authenticator becomes active (the confirmation). */
+  /**
+   * Records an accepted OTP; a pending authenticator becomes active (the confirmation), and every
+   * other pending association dies with it. Those were made before this confirmation, by whoever
+   * held the password then; letting one be confirmed later would add a factor (and swap the
+   * recovery code) without ever passing the factor the user now has.
+   */
   acceptOtp(user: UserRecord, authenticator: OtpAuthenticator, step: number): void {
     authenticator.lastAcceptedStep = step;
     this.record({ type: 'code_accepted', userId: user.id, authenticatorId: authenticator.id, kind: 'otp' });
     if (authenticator.active) return;
     authenticator.active = true;
     this.record({ type: 'confirmed', userId: user.id, authenticatorId: authenticator.id, kind: 'otp' });
+    this.#discardPendingAssociations(user, authenticator);
     const codeHash = authenticator.associationRecoveryCodeHash;
     const recovery = user.authenticators.find((a): a is RecoveryCodeAuthenticator => a.type === 'recovery-code');
     if (codeHash !== undefined && recovery) {
@@ -174,6 +184,14 @@ export class TenantStore implements EmulatorStore {
         this.record({ type: 'confirmed', userId: user.id, authenticatorId: recovery.id, kind: 'recovery-code' });
       }
     }
+  }
+
+  #discardPendingAssociations(user: UserRecord, confirmed: Authenticator): void {
+    // The recovery-code authenticator is not an association of its own: it follows the OTP ones.
+    const dead = user.authenticators.filter((a) => !a.active && a !== confirmed && a.type !== 'recovery-code');
+    if (dead.length === 0) return;
+    user.authenticators = user.authenticators.filter((a) => !dead.includes(a));
+    for (const a of dead) this.record({ type: 'association_discarded', userId: user.id, authenticatorId: a.id, kind: a.type });
   }
 
   /** Spends the recovery code and returns its replacement (shown to the user once). */

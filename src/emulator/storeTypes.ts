@@ -9,6 +9,8 @@ export interface EmulatorEvent {
     | 'code_rejected'
     | 'associated'
     | 'confirmed'
+    /** A pending association made before a confirmation, dropped by it. */
+    | 'association_discarded'
     | 'recovery_code_used'
     | 'authenticator_deleted'
     | 'mfa_token_issued';

@@ -115,4 +115,21 @@ describe('attempt bucket', () => {
     h.clock.set(start + 60_000);
     expect(h.emulator.store.attemptsRemaining(DEMO.email)).toBe(1);
   });
+
+  test('twenty parallel associations, then their twenty confirmations: the older codes are wrong codes, the user is locked out', async () => {
+    const h = createHarness();
+    const mfa = await h.mfaToken();
+    const associations = await Promise.all(Array.from({ length: 20 }, () => h.associate(mfa)));
+    expect(associations.every((a) => a.status === 200)).toBe(true);
+    const answers = await Promise.all(associations.map((a) => h.verifyOtp(mfa, h.otpNow(a.body.secret))));
+    const count = (status: number) => answers.filter((a) => a.status === status).length;
+    // Only the newest association confirms (if its code came before the bucket ran dry); the
+    // other nineteen are wrong codes: ten spend the bucket, the rest meet the empty bucket.
+    expect(count(200)).toBeLessThanOrEqual(1);
+    expect(count(403)).toBe(10);
+    expect(count(429)).toBe(20 - 10 - count(200));
+    expect(h.emulator.store.attemptsRemaining(DEMO.email)).toBe(0);
+    h.clock.advance(SIX_MINUTES);
+    expect(h.emulator.store.attemptsRemaining(DEMO.email)).toBe(1);
+  });
 });

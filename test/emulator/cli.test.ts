@@ -1,9 +1,15 @@
 // `mfa-flow emulator` as a user runs it: a child process that prints where it listens, answers,
-// logs without secrets to stderr, and exits 0 on SIGTERM/SIGINT; bad flags exit 2.
-import { afterAll, describe, expect, test, vi } from 'vitest';
+// logs without secrets to stderr, and exits 0 on SIGTERM/SIGINT, also when a shell between it
+// and npm is what gets the SIGTERM; bad flags exit 2 before anything listens, even with the
+// default port taken.
+import { createServer, Server, type Server as NetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runEmulatorCommand } from '../../src/cli/emulatorCommand.js';
+import { DEFAULT_PORT } from '../../src/emulator/index.js';
 import { GRANTS } from '../helpers/emulatorHarness.js';
 import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
+import { descendants, expectTreeStopped, spawnService } from '../helpers/processTree.js';
 
 const started: CliProcess[] = [];
 afterAll(() => {
@@ -68,6 +74,36 @@ describe.concurrent('mfa-flow emulator (child process)', () => {
     expect(cli.stderr()).toMatch(/^POST \/oauth\/token 403 \d+ms$/m);
   });
 
+  test('--host 0.0.0.0: prints the wildcard it listens on and a loopback URL to open', async () => {
+    const cli = start(['--port', '0', '--host', '0.0.0.0']);
+    const [, port] = await cli.expect(/listening on http:\/\/0\.0\.0\.0:(\d+) \(every interface\)\n/);
+    const [, url] = await cli.expect(/open (http:\/\/127\.0\.0\.1:\d+) on this machine/);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    await cli.expect(/Ctrl-C to stop/);
+    expect((await fetch(`${url}/.well-known/jwks.json`)).status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  test('started by npm: a SIGTERM that only reaches npm\'s shell still stops it', async () => {
+    // npm runs a script as `sh -c "…"`, passes SIGTERM to that shell, and the shell dies without
+    // passing it on. The compound command keeps the shell waiting, as npm's does.
+    const runCli = fileURLToPath(new URL('../helpers/runCli.ts', import.meta.url));
+    const shell = await spawnService(
+      'sh',
+      ['-c', `"${process.execPath}" --import tsx "${runCli}" emulator --port 0; exit $?`],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { ...process.env, npm_lifecycle_event: 'emulator' } },
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    const url = shell.ready[1] ?? '';
+    const tree = descendants(shell.child.pid ?? -1);
+    expect(tree.length).toBeGreaterThan(0);
+    shell.child.kill('SIGTERM');
+    await expectTreeStopped(shell.closed, tree, 15_000);
+    expect(shell.stdout()).toContain('MFA emulator stopped');
+    await expect(fetch(`${url}/.well-known/jwks.json`)).rejects.toThrow();
+  });
+
   test('a bad flag exits 2 with a clear message', async () => {
     const cli = start(['--prot', '4010']);
     expect(await cli.exited).toBe(2);
@@ -77,16 +113,33 @@ describe.concurrent('mfa-flow emulator (child process)', () => {
 });
 
 describe('runEmulatorCommand flag checks (in process)', () => {
+  // As with `npm start` running beside it: the default port is taken (by this test, if it was
+  // free). A flag error must still be one, and nothing may try to listen before flags are checked.
+  let holder: NetServer | undefined;
+  beforeAll(async () => {
+    holder = await new Promise<NetServer | undefined>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined)); // taken already: the case we want
+      server.listen(DEFAULT_PORT, '127.0.0.1', () => resolve(server));
+    });
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (holder ? holder.close(() => resolve()) : resolve()));
+  });
+
   const run = async (args: string[]) => {
     const errors: string[] = [];
     const outs: string[] = [];
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (errors.push(String(chunk)), true));
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (outs.push(String(chunk)), true));
+    const listen = vi.spyOn(Server.prototype, 'listen');
     try {
-      return { code: await runEmulatorCommand(args), stderr: errors.join(''), stdout: outs.join('') };
+      const code = await runEmulatorCommand(args);
+      return { code, stderr: errors.join(''), stdout: outs.join(''), listens: listen.mock.calls.length };
     } finally {
       err.mockRestore();
       out.mockRestore();
+      listen.mockRestore();
     }
   };
 
@@ -102,11 +155,21 @@ describe('runEmulatorCommand flag checks (in process)', () => {
     [['--domain', 'https://x/'], /--domain must be host\[:port\]/],
     [['--host', ''], /--host must not be empty/],
     [['extra-positional'], /positional/i],
-    [['--user', 'a@example.com:x', '--user', 'A@example.com:y'], /duplicate user/],
-  ])('%j → exit 2', async (args, message) => {
+    [['--user', 'a@example.com:x', '--user', 'A@example.com:y'], /--user: duplicate user/],
+    [['--client', 'app:x', '--client', 'app:y'], /--client: duplicate client id/],
+    [['--port', '0', '--user', 'a@example.com:x', '--user', 'a@example.com:x'], /duplicate user/],
+  ])('%j → exit 2, before anything listens', async (args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('Usage: mfa-flow emulator');
+    expect(result.listens).toBe(0);
+  });
+
+  test('the default port taken: a clear exit 1 that names the way out', async () => {
+    const result = await run([]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`port ${DEFAULT_PORT} is in use; pick another with --port`);
   });
 
   test('--help prints usage and exits 0', async () => {

@@ -22,7 +22,7 @@ describe('association', () => {
     ]);
   });
 
-  test('the newest pending authenticator confirms; an older pending one does not', async () => {
+  test('the newest pending authenticator confirms; an older pending one does not, and dies with the confirmation', async () => {
     const h = createHarness();
     const mfa = await h.mfaToken();
     const older = await h.associate(mfa);
@@ -31,7 +31,8 @@ describe('association', () => {
     const ok = await h.verifyOtp(mfa, h.otpNow(newer.body.secret));
     expect(ok.status, ok.text).toBe(200);
     const otps = h.emulator.store.authenticators(DEMO.email).filter((a) => a.type === 'otp');
-    expect(otps.map((a) => a.active)).toEqual([false, true]);
+    expect(otps.map((a) => a.active)).toEqual([true]);
+    expect(h.emulator.store.events().filter((e) => e.type === 'association_discarded')).toHaveLength(1);
   });
 
   test("the confirming association's recovery code is the one that works", async () => {
@@ -161,5 +162,70 @@ describe('OTP window and replay over HTTP', () => {
     const code = h.otpNow(association.body.secret);
     expect((await h.verifyOtp(mfa, code)).status).toBe(200);
     expectError(await h.verifyOtp(await h.mfaToken(), code), 403, 'invalid_grant', 'Invalid otp_code.');
+  });
+});
+
+// Issue 11 §1: whoever knew the password once must not be able to add a factor after the user
+// enrolled, without passing that factor.
+describe('associations left pending when the user enrolls', () => {
+  test('the attack sequence fails at step 4: the abandoned code is a wrong code, nothing activates, R2 stays', async () => {
+    const h = createHarness();
+    // 1. Sign in (T1) and associate → S1, R1, pending.
+    const t1 = await h.mfaToken();
+    const first = await h.associate(t1);
+    expect(first.status, first.text).toBe(200);
+    const [s1, r1] = [first.body.secret as string, first.body.recovery_codes[0] as string];
+    // 2. Sign in again (T2), associate → S2, R2; confirm with T2 → 200.
+    const t2 = await h.mfaToken();
+    const second = await h.associate(t2);
+    const [s2, r2] = [second.body.secret as string, second.body.recovery_codes[0] as string];
+    expect((await h.verifyOtp(t2, h.otpNow(s2))).status).toBe(200);
+    // 3. Associate with T1 → already enrolled.
+    expectError(await h.associate(t1), 403, 'access_denied', 'User is already enrolled.');
+    // 4. The mfa-otp grant with T1 and S1's current code: refused like any wrong code.
+    const attemptsBefore = h.emulator.store.attemptsRemaining(DEMO.email);
+    const before = JSON.stringify(h.emulator.store.authenticators(DEMO.email));
+    expectError(await h.verifyOtp(t1, h.otpNow(s1)), 403, 'invalid_grant', 'Invalid otp_code.');
+    expect(h.emulator.store.attemptsRemaining(DEMO.email)).toBe(attemptsBefore - 1);
+    expect(JSON.stringify(h.emulator.store.authenticators(DEMO.email))).toBe(before);
+    h.clock.advance(30_000); // a fresh step, so a refusal cannot be blamed on replay
+    expectError(await h.verifyOtp(t2, h.otpNow(s1)), 403, 'invalid_grant', 'Invalid otp_code.');
+
+    const listed = await h.listAuthenticators(t2);
+    expect(listed.body.filter((a: { authenticator_type: string; active: boolean }) => a.authenticator_type === 'otp' && a.active)).toHaveLength(1);
+    expect(listed.body.filter((a: { active: boolean }) => !a.active)).toEqual([]);
+    expectError(await h.verifyRecoveryCode(t1, r1), 403, 'invalid_grant', 'Invalid recovery_code.');
+    expect((await h.verifyRecoveryCode(t1, r2)).status).toBe(200);
+    expect(h.emulator.store.events().filter((e) => e.type === 'confirmed' && e.kind === 'otp')).toHaveLength(1);
+  });
+
+  test('an association made after the confirmation with an enroll token (after a passed challenge) still confirms', async () => {
+    const h = createHarness();
+    const { secret, recoveryCode } = await h.enroll();
+    const mfa = await h.mfaToken();
+    const passed = await h.verifyOtp(mfa, h.otpNow(secret), { audience: h.emulator.mfaAudience, scope: 'enroll' });
+    expect(passed.status, passed.text).toBe(200);
+    const later = await h.associate(passed.body.access_token);
+    expect(later.status, later.text).toBe(200);
+    h.clock.advance(30_000);
+    expect((await h.verifyOtp(mfa, h.otpNow(later.body.secret))).status).toBe(200);
+    const otps = h.emulator.store.authenticators(DEMO.email).filter((a) => a.type === 'otp');
+    expect(otps.map((a) => a.active)).toEqual([true, true]);
+    // The recovery code is still the first enrollment's.
+    expect((await h.verifyRecoveryCode(mfa, recoveryCode)).status).toBe(200);
+  });
+
+  test('two enroll-token associations: confirming the newer kills the older one', async () => {
+    const h = createHarness();
+    const { secret } = await h.enroll();
+    const mfa = await h.mfaToken();
+    const passed = await h.verifyOtp(mfa, h.otpNow(secret), { audience: h.emulator.mfaAudience, scope: 'enroll' });
+    const older = await h.associate(passed.body.access_token);
+    const newer = await h.associate(passed.body.access_token);
+    h.clock.advance(30_000);
+    expect((await h.verifyOtp(mfa, h.otpNow(newer.body.secret))).status).toBe(200);
+    h.clock.advance(30_000);
+    expectError(await h.verifyOtp(mfa, h.otpNow(older.body.secret)), 403, 'invalid_grant', 'Invalid otp_code.');
+    expect(h.emulator.store.authenticators(DEMO.email).filter((a) => a.type === 'otp').map((a) => a.active)).toEqual([true, true]);
   });
 });

@@ -14,6 +14,8 @@ describe('seed sequence: enroll, challenge, recover', () => {
       error: 'mfa_required',
       error_description: 'Multifactor authentication required',
       mfa_token: expect.any(String),
+      // No factor yet: enroll one of those the tenant offers.
+      mfa_requirements: { enroll: [{ type: 'otp' }] },
     });
     const mfaToken = password.body.mfa_token as string;
 
@@ -35,8 +37,8 @@ describe('seed sequence: enroll, challenge, recover', () => {
     // Pending until confirmed.
     const pending = await h.listAuthenticators(mfaToken);
     expect(pending.body).toEqual([
-      { id: expect.stringMatching(/^recovery-code\|dev_[A-Za-z0-9]{16}$/), authenticator_type: 'recovery-code', active: false },
-      { id: expect.stringMatching(/^totp\|dev_[A-Za-z0-9]{16}$/), authenticator_type: 'otp', active: false },
+      { id: expect.stringMatching(/^recovery-code\|dev_[A-Za-z0-9]{16}$/), authenticator_type: 'recovery-code', active: false, type: 'recovery-code' },
+      { id: expect.stringMatching(/^totp\|dev_[A-Za-z0-9]{16}$/), authenticator_type: 'otp', active: false, type: 'otp' },
     ]);
 
     // Confirm with an independently computed code.
@@ -55,14 +57,17 @@ describe('seed sequence: enroll, challenge, recover', () => {
     const listed = await h.listAuthenticators(mfaToken);
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual([
-      { id: pending.body[0].id, authenticator_type: 'recovery-code', active: true },
-      { id: pending.body[1].id, authenticator_type: 'otp', active: true },
+      { id: pending.body[0].id, authenticator_type: 'recovery-code', active: true, type: 'recovery-code' },
+      { id: pending.body[1].id, authenticator_type: 'otp', active: true, type: 'otp' },
     ]);
     const otpId = pending.body[1].id as string;
 
     // A new login: associate is refused, the user must be challenged with the existing factor.
     h.clock.advance(30_000);
-    const second = await h.mfaToken();
+    const secondLogin = await h.passwordGrant();
+    // Enrolled: challenge one of the user's factors (the recovery code is no factor to challenge).
+    expect(secondLogin.body.mfa_requirements).toEqual({ challenge: [{ type: 'otp' }] });
+    const second = secondLogin.body.mfa_token as string;
     expectError(await h.associate(second), 403, 'access_denied', 'User is already enrolled.');
 
     const challenge = await h.challenge({ mfa_token: second, authenticator_id: otpId });

@@ -22,6 +22,7 @@ describe('startEmulator', () => {
 
   test('listens on 127.0.0.1 with a free port; the issuer domain defaults to localhost:<port>', async () => {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.listenUrl).toBe(running.url);
     const port = new URL(running.url).port;
     expect(port).not.toBe('4010');
     expect(running.domain).toBe(`localhost:${port}`);
@@ -87,6 +88,17 @@ describe('startEmulator options and shutdown', () => {
     await expect(fetch(`${running.url}/.well-known/jwks.json`)).rejects.toThrow();
   });
 
+  test('bad options are a TypeError before anything listens, even on a port in use', async () => {
+    const first = await startEmulator({ port: 0 });
+    try {
+      const port = Number(new URL(first.url).port);
+      const users = [{ email: 'a@example.com', password: 'x' }, { email: 'A@example.com', password: 'y' }];
+      await expect(startEmulator({ port, users })).rejects.toThrow(new TypeError('options.users: duplicate user A@example.com'));
+    } finally {
+      await first.close();
+    }
+  });
+
   test('a port in use is an error, not a hang', async () => {
     const first = await startEmulator({ port: 0 });
     try {
@@ -97,10 +109,11 @@ describe('startEmulator options and shutdown', () => {
   });
 });
 
-test('a wildcard bind reports a loopback URL that works', async () => {
+test('a wildcard bind reports what it is bound to, and a loopback URL that works', async () => {
   const running = await startEmulator({ port: 0, host: '0.0.0.0' });
   try {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.listenUrl).toBe(`http://0.0.0.0:${new URL(running.url).port}`);
     expect((await fetch(`${running.url}/.well-known/jwks.json`)).status).toBe(200);
   } finally {
     await running.close();

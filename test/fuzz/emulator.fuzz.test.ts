@@ -371,6 +371,9 @@ function judge(s: Spec, request: Request, status: number, headers: Headers, text
     if (typeof json?.error !== 'string' || typeof json?.error_description !== 'string') problems.push(`not the error envelope: ${text.slice(0, 120)}`);
     if (pathname === '/oauth/token' && headers.has('www-authenticate')) problems.push('WWW-Authenticate on a token error');
     if (json?.error === 'mfa_required' && typeof json.mfa_token !== 'string') problems.push('mfa_required without an mfa_token');
+    if (json?.error === 'mfa_required' && !isMfaRequirements(json.mfa_requirements)) {
+      problems.push(`mfa_required without one non-empty challenge or enroll list: ${JSON.stringify(json.mfa_requirements)}`);
+    }
     return problems;
   }
   // A success must be the endpoint's own answer.
@@ -380,7 +383,7 @@ function judge(s: Spec, request: Request, status: number, headers: Headers, text
       : pathname === '/mfa/associate'
         ? json.authenticator_type === 'otp' && typeof json.secret === 'string' && String(json.barcode_uri).startsWith('otpauth://')
         : pathname === '/mfa/authenticators'
-          ? Array.isArray(json)
+          ? Array.isArray(json) && json.every((a: { type?: unknown; authenticator_type?: unknown }) => typeof a.type === 'string' && typeof a.authenticator_type === 'string')
           : pathname === '/mfa/challenge'
             ? json.challenge_type === 'otp'
             : pathname === '/.well-known/openid-configuration'
@@ -452,6 +455,20 @@ describe('emulator fuzz', () => {
     expect(stats.requests).toBeGreaterThan(settings.numRuns ?? 0);
   });
 });
+
+/** `{challenge: [{type}, …]}` or `{enroll: [{type}, …]}`, as Auth0's SDKs read it. */
+function isMfaRequirements(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return false;
+  const [key, list] = entries[0]!;
+  return (
+    (key === 'challenge' || key === 'enroll') &&
+    Array.isArray(list) &&
+    list.length > 0 &&
+    list.every((item) => typeof item === 'object' && item !== null && typeof (item as { type?: unknown }).type === 'string')
+  );
+}
 
 interface DumpShape {
   users: Array<{ bucket: unknown } & Record<string, unknown>>;

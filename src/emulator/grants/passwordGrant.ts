@@ -1,7 +1,9 @@
 // The password and password-realm grants. Every user must pass MFA, so a right password
-// never yields tokens: it answers 403 mfa_required with an mfa_token for this user and client.
+// never yields tokens: it answers 403 mfa_required with an mfa_token for this user and client,
+// and `mfa_requirements`: challenge one of the user's factors, or enroll one.
 import { EmulatorError, invalidRequest } from '../errors.js';
 import type { EmulatorDeps } from '../deps.js';
+import { mfaRequirements } from '../factors.js';
 import type { ResolvedClient } from '../options.js';
 import { burnPasswordCheck, verifyPassword } from '../passwords.js';
 import type { RequestParams } from '../requestParams.js';
@@ -26,5 +28,9 @@ export async function passwordGrant(
   const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
   if (!user || !valid) throw new EmulatorError(403, 'invalid_grant', 'Wrong email or password.');
   const mfaToken = deps.store.issueMfaToken(user, client.id, audience, scope);
-  throw new EmulatorError(403, 'mfa_required', 'Multifactor authentication required', { mfa_token: mfaToken });
+  const requirements = mfaRequirements(deps.store.visibleAuthenticators(user), deps.config.factors);
+  throw new EmulatorError(403, 'mfa_required', 'Multifactor authentication required', {
+    mfa_token: mfaToken,
+    mfa_requirements: requirements,
+  });
 }

@@ -1,8 +1,11 @@
-// GET /mfa/authenticators and DELETE /mfa/authenticators/{id}.
+// GET /mfa/authenticators and DELETE /mfa/authenticators/{id}. Listed items carry `type`
+// besides Auth0's documented members: auth0-spa-js keeps only items whose `type` is one of the
+// `mfa_requirements.challenge` types (see factors.ts).
 import type { Hono } from 'hono';
 import { authenticateBearer, requireScope } from '../bearer.js';
 import type { EmulatorDeps } from '../deps.js';
 import { EmulatorError } from '../errors.js';
+import { authenticatorType } from '../factors.js';
 
 export function registerAuthenticatorRoutes(app: Hono, deps: EmulatorDeps): void {
   app.get('/mfa/authenticators', async (c) => {
@@ -12,6 +15,7 @@ export function registerAuthenticatorRoutes(app: Hono, deps: EmulatorDeps): void
       id: a.id,
       authenticator_type: a.type,
       active: a.active,
+      type: authenticatorType(a),
     }));
     return c.json(list);
   });
