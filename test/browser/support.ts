@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
-import { startDemoServer, type DemoServerOptions, type RunningDemoServer } from '../../scripts/demoServer.js';
+import { startDemoServer, type DemoServerOptions, type RunningDemoServer } from '../../examples/server/demoServer.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -8,7 +8,7 @@ import { waitFor } from 'xstate';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMfaFlow } from '../../src/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import { startDemoServer, type RunningDemoServer } from '../../scripts/demoServer.js';
+import { startDemoServer, type RunningDemoServer } from '../../examples/server/demoServer.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

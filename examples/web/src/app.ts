@@ -1,7 +1,7 @@
 // The page shell: picks the view for each snapshot, and keeps the parts every state shares up to
 // date: the busy indicator (the `busy` tag), the error region (`context.error`, aria-live), and the
 // panel that shows where the chart is.
-import type { DemoConfig } from './config.js';
+import type { DemoConfig } from '../../server/config.js';
 import { focusInput, h } from './dom.js';
 import type { FlowSession, FlowSnapshot } from './flowSession.js';
 import { statePath } from './statePath.js';

@@ -13,7 +13,7 @@ import {
   type RestoreOutcome,
   type SnapshotStore,
 } from '../../../src/index.js';
-import type { DemoConfig } from './config.js';
+import type { DemoConfig } from '../../server/config.js';
 
 export type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 /** Events the UI may send (the chart raises `mfaToken.expired` itself). */

@@ -1,6 +1,6 @@
 // The contract between the page shell (app.ts) and one screen of the flow.
 import type { MfaIntent } from '../../../../src/index.js';
-import type { DemoConfig } from '../config.js';
+import type { DemoConfig } from '../../../server/config.js';
 import type { FlowSnapshot, UiEvent } from '../flowSession.js';
 
 export interface ViewContext {
