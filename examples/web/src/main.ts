@@ -33,7 +33,7 @@ async function boot(): Promise<void> {
     statePath: byId('state-path'),
     stateTags: byId('state-tags'),
     stateHistory: byId<HTMLOListElement>('state-history'),
-    startOver: byId<HTMLButtonElement>('start-over'),
+    restart: byId<HTMLButtonElement>('restart'),
   });
 }
 
