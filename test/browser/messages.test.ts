@@ -4,7 +4,7 @@
 // instructions, a reused code told apart from a wrong one, and the warning before a lockout.
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openDemo, readSecret, signIn, submitOtp, totpAt, waitForState, wrongCodeAt, type DemoHarness, type TestClock } from './support.js';
+import { enrollThroughPage, openDemo, readSecret, signIn, submitOtp, totpAt, waitForState, wrongCodeAt, type DemoHarness } from './support.js';
 
 let demo: DemoHarness;
 beforeEach(async () => {
@@ -15,19 +15,6 @@ afterEach(async () => {
 });
 
 const isFocused = (page: Page, testId: string) => page.getByTestId(testId).evaluate((element) => element === document.activeElement);
-
-/** Enrolls through the page; returns the secret and the code that confirmed it (still on the phone). */
-async function enrollThroughPage(page: Page, clock: TestClock): Promise<{ secret: string; code: string }> {
-  await signIn(page, 'enroll');
-  await waitForState(page, 'awaitingConfirmation.idle');
-  const secret = await readSecret(page);
-  const code = totpAt(secret, clock.now());
-  await submitOtp(page, code);
-  await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
-  await page.getByTestId('acknowledge').click();
-  await waitForState(page, 'authenticated');
-  return { secret, code };
-}
 
 describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
   test('loads without a failed request: the favicon is served', async () => {

@@ -113,6 +113,23 @@ export async function readSecret(page: Page): Promise<string> {
 }
 
 /**
+ * Enrolls the demo user through the page, as a person with a phone would. Returns the secret, the
+ * code that confirmed it (still on the phone's screen) and the recovery code shown once.
+ */
+export async function enrollThroughPage(page: Page, clock: TestClock): Promise<{ secret: string; code: string; recoveryCode: string }> {
+  await signIn(page, 'enroll');
+  await waitForState(page, 'awaitingConfirmation.idle');
+  const secret = await readSecret(page);
+  const code = totpAt(secret, clock.now());
+  await submitOtp(page, code);
+  await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+  const recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
+  await page.getByTestId('acknowledge').click();
+  await waitForState(page, 'authenticated');
+  return { secret, code, recoveryCode };
+}
+
+/**
  * Enrolls the demo user through the API itself (as the page's public client would), so a test
  * about sign-in starts from an enrolled user without clicking through enrollment.
  */
