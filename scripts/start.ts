@@ -1,17 +1,21 @@
-// `npm start`: builds the web demo, serves it with the embedded MFA emulator on one origin, and
-// runs until Ctrl-C. `--domain/--client-id[/--client-secret]` point the page at a real Auth0
-// tenant instead. Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
+// `npm start` (and `npm run example:react`, which adds `--example react`): builds an example page,
+// serves it with the embedded MFA emulator on one origin, and runs until Ctrl-C.
+// `--domain/--client-id[/--client-secret]` point the page at a real Auth0 tenant instead.
+// Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
 import { parseArgs } from 'node:util';
-import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from './demoServer.js';
+import { EXAMPLES, type ExampleName } from '../examples/server/buildExample.js';
+import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from '../examples/server/demoServer.js';
 import { portFlag } from '../src/cli/flags.js';
 import { startedByNpm, untilStopSignal } from '../src/cli/untilStopSignal.js';
 
 const USAGE = `Usage: npm start -- [options]
+       npm run example:react -- [options]
 
-Serves the mfa-flow web demo and, unless --domain is given, the embedded Auth0-compatible MFA
-API emulator, on one origin.
+Serves the mfa-flow web demo (or the React example) and, unless --domain is given, the embedded
+Auth0-compatible MFA API emulator, on one origin.
 
 Options:
+  --example web|react    which page to serve (default web; \`npm run example:react\` says react)
   --port PORT            port to listen on (default ${DEFAULT_DEMO_PORT}; 0 picks a free one)
   --host HOST            address to bind (default ${DEFAULT_DEMO_HOST})
   --domain DOMAIN        a real Auth0 tenant, e.g. tenant.eu.auth0.com (no emulator then)
@@ -27,6 +31,7 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
     strict: true,
     allowPositionals: false,
     options: {
+      example: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       domain: { type: 'string' },
@@ -38,6 +43,10 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
   });
   if (values.help) return 'help';
   const options: DemoServerOptions = {};
+  if (values.example !== undefined) {
+    if (!Object.hasOwn(EXAMPLES, values.example)) throw new Error(`--example must be ${Object.keys(EXAMPLES).join(' or ')}`);
+    options.example = values.example as ExampleName;
+  }
   if (values.port !== undefined) {
     options.port = portFlag('--port', values.port);
   }
@@ -84,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { config } = running;
-  const lines = [`mfa-flow web demo: ${running.url}`];
+  const lines = [`mfa-flow ${options.example === 'react' ? 'React example' : 'web demo'}: ${running.url}`];
   if (config.mode === 'emulator') {
     lines.push(`API: embedded Auth0-compatible MFA emulator (issuer https://${config.tenant}/, client ${config.clientId})`);
     if (config.demoUser) lines.push(`Demo user: ${config.demoUser.email} / ${config.demoUser.password}`);

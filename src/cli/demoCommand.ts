@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { createMfaFlow, type MfaFlowActor, type AuthenticatedOutput, type MfaIntent } from '../index.js';
 import { DEFAULT_CLIENT, DEFAULT_USER, startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { runAutoDemo } from './demo/auto.js';
+import { createCodeAdvice } from './demo/codeAdvice.js';
 import { shiftableClock, wallClock, type StepClock } from './demo/codes.js';
 import { driveFlow } from './demo/driveFlow.js';
 import { startDemoInspection, type DemoInspection } from './demo/inspection.js';
@@ -155,9 +156,15 @@ export async function runDemoCommand(
       defaults = { username: DEFAULT_USER.email, password: DEFAULT_USER.password };
       print(`mfa-flow demo against the embedded MFA emulator at ${emulator.url} (a fresh tenant: ${DEFAULT_USER.email} has no authenticator yet). Ctrl-C cancels.`);
     }
+    // One advice for the whole run: a code spent in one flow is still on the phone in the next.
+    // The embedded emulator's bucket of attempts is Auth0's (the advice's default).
+    const advice = createCodeAdvice({ now: clock.now });
     const createFlow = (intent: MfaIntent) => {
-      currentFlow = createMfaFlow({ ...api, intent, ...(inspection ? { inspect: inspection.inspect } : {}) });
-      return currentFlow;
+      const flow = createMfaFlow({ ...api, intent, ...(inspection ? { inspect: inspection.inspect } : {}) });
+      // A crash reaches driveFlow (its waitFor rejects) and is reported there.
+      flow.subscribe({ next: (snapshot) => advice.observe(flow, snapshot), error: () => {} });
+      currentFlow = flow;
+      return flow;
     };
 
     if (flags.auto) {
@@ -175,12 +182,12 @@ export async function runDemoCommand(
       return result.kind === 'ok' ? 0 : 1;
     }
 
-    const responder = interactiveResponder({ prompter: needPrompter(), print, ...(defaults ? { defaults } : {}) });
+    const responder = interactiveResponder({ prompter: needPrompter(), print, advice, ...(defaults ? { defaults } : {}) });
     let intent: MfaIntent = flags.intent ?? 'challenge';
     for (;;) {
       const flow = createFlow(intent);
       flow.start();
-      const outcome = await driveFlow(flow, responder).finally(() => flow.stop());
+      const outcome = await driveFlow(flow, responder, { onSend: (event) => advice.sent(flow, event) }).finally(() => flow.stop());
       if (interruptedBy) return exitCodeFor(interruptedBy);
       if (outcome.kind === 'cancelled') {
         print('✗ Input ended before the flow did.');

@@ -49,7 +49,7 @@ describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
     await page.getByTestId('acknowledge').click();
 
     await waitForState(page, 'authenticated');
-    await expect(page.getByTestId('result').innerText()).resolves.toMatch(/authenticated/);
+    await expect(page.locator('#result-title').innerText()).resolves.toBe('You are signed in');
     await expect(page.getByTestId('enrolled').innerText()).resolves.toBe('yes');
   });
 

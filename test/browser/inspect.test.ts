@@ -2,7 +2,7 @@
 // posts to it is the chart (states, events) with no secret in it. A stand-in page is served at
 // the inspector's URL: it says "connected" the way the real one does, and keeps what arrives.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openDemo, readSecret, signIn, submitOtp, totpAt, UI_TIMEOUT_MS, waitForState, type DemoHarness } from './support.js';
+import { enrollThroughPage, openDemo, UI_TIMEOUT_MS, type DemoHarness } from './support.js';
 
 const RECEIVER = `<!doctype html><title>inspector stand-in</title><script>
   window.received = [];
@@ -35,15 +35,7 @@ describe('web demo: ?inspect', { timeout: 40_000 }, () => {
     expect(inspector.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
     await page.bringToFront(); // a page behind its popup gets throttled timers: seconds per step
 
-    await signIn(page, 'enroll');
-    await waitForState(page, 'awaitingConfirmation.idle');
-    const secret = await readSecret(page);
-    const otp = totpAt(secret, clock.now());
-    await submitOtp(page, otp);
-    await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
-    const recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
-    await page.getByTestId('acknowledge').click();
-    await waitForState(page, 'authenticated');
+    const { secret, code: otp, recoveryCode } = await enrollThroughPage(page, clock);
 
     const received = () => inspector.evaluate(() => JSON.stringify(window.received));
     await expect.poll(received, { timeout: UI_TIMEOUT_MS }).toContain('"authenticated"');

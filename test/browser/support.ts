@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
-import { startDemoServer, type DemoServerOptions, type RunningDemoServer } from '../../scripts/demoServer.js';
+import { startDemoServer, type DemoServerOptions, type RunningDemoServer } from '../../examples/server/demoServer.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -110,6 +110,23 @@ export async function submitOtp(page: Page, code: string): Promise<void> {
 export async function readSecret(page: Page): Promise<string> {
   const shown = await page.getByTestId('secret').innerText();
   return shown.replace(/\s+/g, '');
+}
+
+/**
+ * Enrolls the demo user through the page, as a person with a phone would. Returns the secret, the
+ * code that confirmed it (still on the phone's screen) and the recovery code shown once.
+ */
+export async function enrollThroughPage(page: Page, clock: TestClock): Promise<{ secret: string; code: string; recoveryCode: string }> {
+  await signIn(page, 'enroll');
+  await waitForState(page, 'awaitingConfirmation.idle');
+  const secret = await readSecret(page);
+  const code = totpAt(secret, clock.now());
+  await submitOtp(page, code);
+  await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+  const recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
+  await page.getByTestId('acknowledge').click();
+  await waitForState(page, 'authenticated');
+  return { secret, code, recoveryCode };
 }
 
 /**

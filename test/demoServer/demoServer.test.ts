@@ -1,14 +1,15 @@
-// The server behind `npm start`, without a browser: what it serves, that no client secret
-// reaches the page in any mode, the relay that adds the secret for a real tenant, and the
-// start script itself (prints the URL, stops on SIGINT).
+// The server behind `npm start` and `npm run example:react`, without a browser: what it serves,
+// that no client secret reaches the page in any mode, the relay that adds the secret for a real
+// tenant, and the start script itself (prints the URL, stops on SIGINT, serves either example).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { waitFor } from 'xstate';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMfaFlow } from '../../src/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import { startDemoServer, type RunningDemoServer } from '../../scripts/demoServer.js';
+import { startDemoServer, type RunningDemoServer } from '../../examples/server/demoServer.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -33,7 +34,13 @@ describe('demo server', () => {
     expect((await bundle.text()).length).toBeGreaterThan(10_000);
 
     const configText = await (await fetch(new URL('/config.json', server.url))).text();
-    expect(JSON.parse(configText)).toMatchObject({ mode: 'emulator', clientId: 'demo-web', demoUser: { email: 'demo@example.com' } });
+    expect(JSON.parse(configText)).toMatchObject({
+      mode: 'emulator',
+      clientId: 'demo-web',
+      demoUser: { email: 'demo@example.com' },
+      attempts: { limit: 10, refillSeconds: 360 }, // Auth0's documented bucket, which the emulator keeps
+    });
+    expect(server.emulator!.store.attemptsRemaining('demo@example.com')).toBe(10);
     expect(configText).not.toContain('demo-secret');
 
     // The page's client needs no secret; the CLI's confidential client still does.
@@ -85,25 +92,68 @@ describe('demo server', () => {
   });
 
   test('`npm start` (scripts/start.ts) prints the URL and demo user, and stops cleanly on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--quiet'], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    closers.push(async () => void (child.exitCode === null && child.kill('SIGKILL')));
-    let out = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const match = /mfa-flow web demo: (http:\/\/\S+)/.exec(out);
-        if (match && out.includes('Ctrl-C to stop')) resolve(match[1] ?? '');
-      });
-      void exited.then(() => reject(new Error(`start exited early:\n${out}`)));
-    });
-    expect(out).toContain('Demo user: demo@example.com / demo-password');
+    const start = spawnStart(['--port', '0', '--quiet']);
+    const url = await start.url(/mfa-flow web demo: (http:\/\/\S+)/);
+    expect(start.output()).toContain('Demo user: demo@example.com / demo-password');
     expect((await fetch(url)).status).toBe(200);
-    child.kill('SIGINT');
-    await expect(exited).resolves.toBe(0);
-    expect(out).toContain('Stopped.');
+    start.child.kill('SIGINT');
+    await expect(start.exited).resolves.toBe(0);
+    expect(start.output()).toContain('Stopped.');
   }, 30_000);
+
+  test('`npm run example:react` serves the React example on the same server, with the emulator\'s attempt bucket', async () => {
+    const script = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts[
+      'example:react'
+    ];
+    expect(script).toBe('node --import tsx scripts/start.ts --example react');
+    const start = spawnStart(['--example', 'react', '--port', '0', '--quiet']);
+    const url = await start.url(/mfa-flow React example: (http:\/\/\S+)/);
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('<div id="root">');
+    expect(page).toContain('<script type="module" src="/app.js">');
+    const bundle = await (await fetch(new URL('/app.js', url))).text();
+    expect(bundle).toContain('Two-step verification'); // MfaScreen, bundled with React
+    const config = await (await fetch(new URL('/config.json', url))).json();
+    expect(config).toMatchObject({ mode: 'emulator', clientId: 'demo-web', attempts: { limit: 10, refillSeconds: 360 } });
+    const icon = await fetch(new URL('/favicon.svg', url));
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    start.child.kill('SIGINT');
+    await expect(start.exited).resolves.toBe(0);
+  }, 30_000);
+
+  test('an unknown --example is a usage error', async () => {
+    const start = spawnStart(['--example', 'vue']);
+    await expect(start.exited).resolves.toBe(2);
+    expect(start.errors()).toMatch(/--example must be web or react/);
+  });
 });
+
+/** Runs scripts/start.ts as `npm start` does, and reads the URL it prints. */
+function spawnStart(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  closers.push(async () => void (child.exitCode === null && child.kill('SIGKILL')));
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    child,
+    exited,
+    output: () => out,
+    errors: () => err,
+    url: (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out);
+          if (match && out.includes('Ctrl-C to stop')) resolve(match[1] ?? '');
+        };
+        child.stdout.on('data', check);
+        check();
+        void exited.then(() => reject(new Error(`start exited early:\n${out}${err}`)));
+      }),
+  };
+}

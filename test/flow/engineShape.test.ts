@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 describe('crashes surface', () => {
   it('a custom client answering a malformed value fails the step as invalid_response, like the network would', async () => {
     const h = createFlowHarness();
-    const real = createMfaApiClient({ baseUrl: 'http://emulator.test', clientId: 'demo-client', clientSecret: 'demo-secret', fetch: (i, init) => h.emulator.app.request(i as Request, init) });
+    const real = createMfaApiClient({ baseUrl: 'http://emulator.test', clientId: 'demo-client', clientSecret: 'demo-secret', fetch: async (i, init) => h.emulator.app.request(i as Request, init) });
     const broken: MfaApiClient = { ...real, listAuthenticators: async () => undefined as never };
     const flow = createMfaFlow({ client: broken, intent: 'challenge' }).start();
     flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });

@@ -112,6 +112,32 @@ describe('MfaScreen against the emulator', () => {
     expect(replacement).not.toBe(recoveryCode);
   });
 
+  test('with two authenticator apps, sign-in does not ask which one: a code from either works', async () => {
+    const { secret } = await enrollThroughScreen();
+    // A second app: the screen first asks for a code of the first one (Auth0's rule), then enrolls.
+    render(<MfaScreen options={options('enroll')} />);
+    signIn();
+    await screen.findByLabelText('6-digit code from your app');
+    type('6-digit code from your app', nextCode(secret));
+    click('Sign in');
+    const secondSecret = await secretOnScreen();
+    type('6-digit code from the app', totpCode(secondSecret, clock.now()));
+    click('Confirm');
+    await screen.findByRole('heading', { name: 'You are signed in' });
+    cleanup();
+
+    for (const appSecret of [secondSecret, secret]) {
+      render(<MfaScreen options={options('challenge')} />);
+      signIn();
+      await screen.findByText('Open any of your 2 authenticator apps and type its current code.');
+      expect(screen.queryByRole('heading', { name: /How do you want/ })).toBeNull();
+      type('6-digit code from your app', nextCode(appSecret));
+      click('Sign in');
+      await screen.findByRole('heading', { name: 'You are signed in' });
+      cleanup();
+    }
+  });
+
   test('challenge with the app, in StrictMode (effects run twice), then a fresh screen can cancel', async () => {
     const { secret } = await enrollThroughScreen();
     render(

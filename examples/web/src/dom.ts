@@ -1,4 +1,5 @@
-// Small DOM helpers for the demo page: build elements declaratively, copy text, manage focus.
+// Small DOM helpers for the demo page: build elements declaratively, copy text, manage focus,
+// tie fields to the error about them.
 // No framework: the page is plain DOM so that the engine's own API stays the visible part.
 
 type Attributes = Record<string, string | number | boolean | undefined | null>;
@@ -58,6 +59,24 @@ export async function copyText(text: string, source: HTMLElement, announce: (mes
     selection?.addRange(range);
     announce('Copying is blocked here: the text is selected, press Ctrl-C (or ⌘-C) to copy it.');
   }
+}
+
+/**
+ * Marks `fields` as invalid and adds `message` (the error region) to what describes them, so a
+ * screen reader on the field reads the error too. Returns the undo, for when the error goes.
+ */
+export function markInvalid(fields: readonly HTMLElement[], message: HTMLElement): () => void {
+  const undo = fields.map((field) => {
+    const describedBy = field.getAttribute('aria-describedby');
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', [describedBy, message.id].filter(Boolean).join(' '));
+    return () => {
+      field.removeAttribute('aria-invalid');
+      if (describedBy === null) field.removeAttribute('aria-describedby');
+      else field.setAttribute('aria-describedby', describedBy);
+    };
+  });
+  return () => undo.forEach((step) => step());
 }
 
 /** Focus an element once it is in the document, and select its text if it is an input. */

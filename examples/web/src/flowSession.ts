@@ -11,7 +11,7 @@ import {
   type ResumableFlow,
   type SnapshotStore,
 } from '../../../src/persist/index.js';
-import type { DemoConfig } from './config.js';
+import type { DemoConfig } from '../../server/config.js';
 
 export type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 export type UiEvent = MfaFlowEvent;

@@ -1,5 +1,5 @@
 // Entry of the web demo: load the server's config, start one flow session, mount the page.
-import { loadConfig } from './config.js';
+import { loadConfig } from '../../server/config.js';
 import { h } from './dom.js';
 import { createFlowSession } from './flowSession.js';
 import { demoInspector } from './inspect.js';
@@ -33,7 +33,7 @@ async function boot(): Promise<void> {
     statePath: byId('state-path'),
     stateTags: byId('state-tags'),
     stateHistory: byId<HTMLOListElement>('state-history'),
-    startOver: byId<HTMLButtonElement>('start-over'),
+    restart: byId<HTMLButtonElement>('restart'),
   });
 }
 

@@ -1,7 +1,7 @@
 // Drives one MFA flow to its end by answering whatever the chart waits for. The answers come
 // from a Responder: a person at the terminal, or `--auto` computing codes from the secret.
 import { waitFor } from 'xstate';
-import type { AuthenticatedOutput, Authenticator, Enrollment, FlowError, MfaFlowActor } from '../../index.js';
+import type { AuthenticatedOutput, Authenticator, Enrollment, FlowError, MfaFlowActor, MfaFlowEvent } from '../../index.js';
 
 type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 
@@ -41,10 +41,22 @@ function isResting(snapshot: FlowSnapshot): boolean {
   );
 }
 
-export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promise<FlowOutcome> {
+export interface DriveHooks {
+  /** Told of every event just before it is sent to the flow (the code advice listens here). */
+  onSend?(event: MfaFlowEvent): void;
+}
+
+export async function driveFlow(flow: MfaFlowActor, responder: Responder, hooks: DriveHooks = {}): Promise<FlowOutcome> {
   let seenError: FlowError | null = null;
+  const send = (event: MfaFlowEvent) => {
+    hooks.onSend?.(event);
+    flow.send(event);
+    // Whatever error the flow holds once it rests again answers this event, even when it is the
+    // very same object as before (the chart reuses one for every malformed code): report it.
+    seenError = null;
+  };
   const stop = (): FlowOutcome => {
-    flow.send({ type: 'cancel' });
+    send({ type: 'cancel' });
     return { kind: 'cancelled' };
   };
 
@@ -60,7 +72,7 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promi
     }
     if (snapshot.status !== 'active') return { kind: 'failed', message: 'The flow stopped unexpectedly.' };
 
-    // Each error object is reported once; the same state without a new error is a fresh question.
+    // An error is reported once; the same state without a new answer is a fresh question.
     const current = snapshot.context.error;
     const error = current !== null && current !== seenError ? current : undefined;
     seenError = current;
@@ -68,25 +80,25 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promi
     if (snapshot.matches({ step: { needMfaToken: 'idle' } })) {
       const credentials = await responder.credentials(error);
       if (!credentials) return stop();
-      flow.send({ type: 'credentials.submit', ...credentials });
+      send({ type: 'credentials.submit', ...credentials });
     } else if (snapshot.matches({ step: { awaitingConfirmation: 'idle' } })) {
       const enrollment = snapshot.context.enrollment;
       if (!enrollment) return { kind: 'failed', message: 'The server sent no enrollment.' };
       const otp = await responder.enrollmentCode(enrollment, error);
       if (otp === null) return stop();
-      flow.send({ type: 'otp.submit', otp });
+      send({ type: 'otp.submit', otp });
     } else if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) {
       if (!(await responder.acknowledgeRecoveryCodes(snapshot.context.enrollment?.recoveryCodes ?? []))) return stop();
-      flow.send({ type: 'recoveryCodes.acknowledge' });
+      send({ type: 'recoveryCodes.acknowledge' });
     } else if (snapshot.matches({ step: { listing: 'choosing' } })) {
       const apps = snapshot.context.authenticators.filter((a) => a.authenticatorType === 'otp');
       const authenticatorId = await responder.chooseAuthenticator(apps);
       if (authenticatorId === null) return stop();
-      flow.send({ type: 'authenticator.select', authenticatorId });
+      send({ type: 'authenticator.select', authenticatorId });
     } else if (snapshot.matches({ step: { verifying: 'idle' } })) {
       const answer = await responder.verificationCode(error);
       if (answer === null) return stop();
-      flow.send('otp' in answer ? { type: 'otp.submit', otp: answer.otp } : { type: 'recoveryCode.submit', recoveryCode: answer.recoveryCode });
+      send('otp' in answer ? { type: 'otp.submit', otp: answer.otp } : { type: 'recoveryCode.submit', recoveryCode: answer.recoveryCode });
     } else if (snapshot.matches({ locked: 'waiting' })) {
       if (current) responder.lockedOut(current, Math.max(0, (snapshot.context.waitUntil ?? Date.now()) - Date.now()));
       try {
@@ -98,10 +110,10 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder): Promi
       // failed, or locked.ready: both resume with `retry`.
       if (!current) return { kind: 'failed', message: 'The flow stopped without saying why.' };
       if (!(await responder.retryAfter(current))) {
-        flow.send({ type: 'cancel' });
+        send({ type: 'cancel' });
         return { kind: 'failed', message: current.message };
       }
-      flow.send({ type: 'retry' });
+      send({ type: 'retry' });
     }
   }
 }

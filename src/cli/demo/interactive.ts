@@ -2,6 +2,8 @@
 // in the terminal, the secret and recovery codes as text. Never echoes a password or a token.
 import QRCode from 'qrcode';
 import type { Authenticator, Enrollment, FlowError } from '../../index.js';
+import { interchangeableApp } from './authenticatorChoice.js';
+import type { CodeAdvice } from './codeAdvice.js';
 import type { CodeAnswer, Responder } from './driveFlow.js';
 import type { Prompter } from './prompter.js';
 
@@ -10,6 +12,8 @@ export interface InteractiveOptions {
   print: (line: string) => void;
   /** Prefilled answers (the emulator's demo user); absent for a real tenant. */
   defaults?: { username: string; password: string };
+  /** Better words for a refused code (replayed, lockout ahead); default: the chart's message. */
+  advice?: CodeAdvice;
 }
 
 export function formatWait(ms: number): string {
@@ -17,9 +21,9 @@ export function formatWait(ms: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
 }
 
-export function interactiveResponder({ prompter, print, defaults }: InteractiveOptions): Responder {
+export function interactiveResponder({ prompter, print, defaults, advice }: InteractiveOptions): Responder {
   const reportError = (error: FlowError | undefined) => {
-    if (error) print(`✗ ${error.message}`);
+    if (error) print(`✗ ${advice ? advice.messageFor(error) : error.message}`);
   };
   let lastUsername = defaults?.username;
 
@@ -52,7 +56,13 @@ export function interactiveResponder({ prompter, print, defaults }: InteractiveO
     },
 
     async chooseAuthenticator(authenticators: Authenticator[]) {
-      print('You have several authenticator apps:');
+      const anyApp = interchangeableApp(authenticators);
+      if (anyApp) {
+        // The server takes a code from any of them: nothing to choose.
+        print(`You have ${authenticators.length} authenticator apps; a code from any of them works.`);
+        return anyApp.id;
+      }
+      print('You have several authenticators:');
       authenticators.forEach((app, index) => print(`  ${index + 1}. ${app.name ?? app.id}`));
       for (;;) {
         const answer = await prompter.ask(`Which one [1-${authenticators.length}, Enter for 1]: `);

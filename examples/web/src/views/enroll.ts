@@ -40,5 +40,5 @@ export const enrollView: ViewFactory = (snapshot, context) => {
     h('p', { class: 'secret-row' }, secretText, ' ', copySecret),
     form,
   );
-  return { root, initialFocus: otp, focusAfterError: () => otp };
+  return { root, initialFocus: otp, focusAfterError: () => otp, fieldsInError: (error) => (error.code === 'invalid_otp' ? [otp] : []) };
 };

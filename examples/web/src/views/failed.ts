@@ -15,14 +15,14 @@ export const failedView: ViewFactory = (snapshot, context) => {
   const code = snapshot.context.error?.code ?? 'unexpected';
   const retry = h('button', { type: 'button', 'data-testid': 'retry' }, 'Try again');
   retry.addEventListener('click', () => context.send({ type: 'retry' }));
-  const startOver = h('button', { type: 'button', class: 'secondary', 'data-testid': 'failed-start-over' }, 'Start over');
-  startOver.addEventListener('click', () => context.restart());
+  const startAgain = h('button', { type: 'button', class: 'secondary', 'data-testid': 'failed-start-again' }, 'Start again');
+  startAgain.addEventListener('click', () => context.restart());
   const root = h(
     'section',
     { 'aria-labelledby': 'failed-title', 'data-testid': 'failed' },
     h('h2', { id: 'failed-title' }, TITLES[code] ?? 'Something went wrong'),
-    h('p', {}, 'Nothing is lost: try the same step again, or start over.'),
-    h('p', { class: 'actions' }, retry, ' ', startOver),
+    h('p', {}, 'Nothing is lost: try the same step again, or start again from the sign-in.'),
+    h('p', { class: 'actions' }, retry, ' ', startAgain),
   );
   return { root, initialFocus: retry };
 };

@@ -1,5 +1,6 @@
 // locked: too many wrong codes. The chart waits out the server's time (locked.waiting), then
-// lets the user retry (locked.ready); the page counts the time down meanwhile.
+// lets the user retry (locked.ready); the page counts the time down meanwhile. Focus goes to the
+// heading while the retry button is disabled, so it never falls to the page's body.
 import { h } from '../dom.js';
 import type { ViewFactory } from './view.js';
 
@@ -16,6 +17,7 @@ export const lockedView: ViewFactory = (snapshot, context) => {
   const waiting = h('p', { 'data-testid': 'lockout-waiting' }, 'Too many wrong codes. You can try again in ', timer, '.');
   const ready = h('p', { hidden: true, 'data-testid': 'lockout-ready' }, 'You can try again now.');
   const retry = h('button', { type: 'button', disabled: true, 'data-testid': 'retry' }, 'Try again');
+  const title = h('h2', { id: 'locked-title', tabindex: -1 }, 'Locked for a while');
   retry.addEventListener('click', () => context.send({ type: 'retry' }));
   const tick = window.setInterval(() => {
     timer.textContent = formatWait(deadline - Date.now());
@@ -24,13 +26,14 @@ export const lockedView: ViewFactory = (snapshot, context) => {
   const root = h(
     'section',
     { 'aria-labelledby': 'locked-title', 'data-testid': 'locked' },
-    h('h2', { id: 'locked-title' }, 'Locked for a while'),
+    title,
     waiting,
     ready,
     h('p', {}, retry),
   );
   return {
     root,
+    initialFocus: title,
     update(next) {
       const isReady = next.matches({ locked: 'ready' });
       if (isReady && retry.disabled) {

@@ -28,7 +28,7 @@ export const resultView: ViewFactory = (snapshot, context) => {
   const root = h(
     'section',
     { 'aria-labelledby': 'result-title', 'data-testid': 'result' },
-    h('h2', { id: 'result-title' }, 'Signed in: authenticated'),
+    h('h2', { id: 'result-title' }, 'You are signed in'),
     h(
       'dl',
       { class: 'facts' },

@@ -63,5 +63,11 @@ export const signInView: ViewFactory = (_snapshot, context) => {
     root: form,
     initialFocus: username,
     focusAfterError: () => (username.value === '' ? username : password),
+    fieldsInError(error) {
+      if (error.code !== 'invalid_credentials') return []; // an expired session is no field's fault
+      const blank = [username, password].filter((input) => input.value.trim() === '');
+      // "Wrong email or password": either may be the wrong one.
+      return blank.length > 0 ? blank : [username, password];
+    },
   };
 };

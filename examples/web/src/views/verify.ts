@@ -1,11 +1,25 @@
-// verifying: a code from the app, or (the way back in without the phone) a recovery code.
+// verifying: a code from the app, or (the way back in without the phone) a recovery code; the
+// instructions follow whichever of the two the user is typing.
+import { appCount } from '../../../../src/cli/demo/authenticatorChoice.js';
 import { field, focusInput, h } from '../dom.js';
 import { otpInput, recoveryCodeInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
+const RECOVERY_INSTRUCTIONS = 'No phone at hand? Sign in with the recovery code you saved when you enrolled.';
+
+function otpInstructions(intent: string, apps: number): string {
+  // Enrolling another app starts with a challenge of the existing one (Auth0's rule).
+  if (intent === 'enroll') return 'To add another authenticator app, first confirm it is you with a code from the one you have.';
+  // The mfa-otp grant checks the code against every app of the user: any of them will do.
+  if (apps > 1) return `Open any of your ${apps} authenticator apps and type its current code for this account.`;
+  return 'Open your authenticator app and type the current code for this account.';
+}
+
 export const verifyView: ViewFactory = (snapshot, context) => {
   const otp = otpInput();
   const recoveryCode = recoveryCodeInput();
+  const forOtp = otpInstructions(snapshot.context.intent, appCount(snapshot.context.authenticators));
+  const instructions = h('p', { 'data-testid': 'verify-instructions' }, forOtp);
 
   const otpForm = h(
     'form',
@@ -21,7 +35,7 @@ export const verifyView: ViewFactory = (snapshot, context) => {
   const recoveryForm = h(
     'form',
     { novalidate: true, hidden: true, 'data-testid': 'recovery-form' },
-    field('Recovery code', recoveryCode, 'The 24-character code you saved when you enrolled. It works once.'),
+    field('Recovery code', recoveryCode, 'The 24-character code (dashes and spaces are fine). It works once; you then get a new one.'),
     h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-recovery-code' }, 'Sign in with the recovery code'),
   );
   recoveryForm.addEventListener('submit', (event) => {
@@ -37,6 +51,7 @@ export const verifyView: ViewFactory = (snapshot, context) => {
     recoveryForm.hidden = !usingRecoveryCode;
     toggle.textContent = usingRecoveryCode ? 'Use a code from the app instead' : 'Use a recovery code instead';
     toggle.setAttribute('aria-expanded', String(usingRecoveryCode));
+    instructions.textContent = usingRecoveryCode ? RECOVERY_INSTRUCTIONS : forOtp;
     focusInput(usingRecoveryCode ? recoveryCode : otp);
   });
 
@@ -44,17 +59,15 @@ export const verifyView: ViewFactory = (snapshot, context) => {
     'section',
     { 'aria-labelledby': 'verify-title', 'data-testid': 'verify' },
     h('h2', { id: 'verify-title' }, 'Enter your code'),
-    h(
-      'p',
-      {},
-      // Enrolling another app starts with a challenge of the existing one (Auth0's rule).
-      snapshot.context.intent === 'enroll'
-        ? 'To add another authenticator app, first confirm it is you with a code from the one you have.'
-        : 'Open your authenticator app and type the current code for this account.',
-    ),
+    instructions,
     otpForm,
     recoveryForm,
     h('p', {}, toggle),
   );
-  return { root, initialFocus: otp, focusAfterError: () => (usingRecoveryCode ? recoveryCode : otp) };
+  return {
+    root,
+    initialFocus: otp,
+    focusAfterError: () => (usingRecoveryCode ? recoveryCode : otp),
+    fieldsInError: (error) => (error.code === 'invalid_otp' ? [otp] : error.code === 'invalid_recovery_code' ? [recoveryCode] : []),
+  };
 };

@@ -1,6 +1,6 @@
 // The contract between the page shell (app.ts) and one screen of the flow.
-import type { MfaIntent } from '../../../../src/index.js';
-import type { DemoConfig } from '../config.js';
+import type { FlowError, MfaIntent } from '../../../../src/index.js';
+import type { DemoConfig } from '../../../server/config.js';
 import type { FlowSnapshot, UiEvent } from '../flowSession.js';
 
 export interface ViewContext {
@@ -20,6 +20,8 @@ export interface View {
   update?(snapshot: FlowSnapshot): void;
   /** Focus to move to after the flow reported an error on this view (e.g. the code input). */
   focusAfterError?(): HTMLElement | undefined;
+  /** The fields `error` is about, marked `aria-invalid` and described by the error while it lasts. */
+  fieldsInError?(error: FlowError): HTMLElement[];
   dispose?(): void;
 }
 

@@ -1,5 +1,6 @@
-// What the page learns from the server at `/config.json`: where the MFA API is and which client
-// to be. Written by scripts/demoServer.ts from its flags; never holds a client secret.
+// What an example page learns from the demo server at `/config.json`: where the MFA API is and
+// which client to be. Written by demoServer.ts from its flags, read by the pages (web and React)
+// with loadConfig; never holds a client secret.
 
 export type DemoMode =
   /** The embedded emulator answers on this origin. */
@@ -20,6 +21,9 @@ export interface DemoConfig {
   tenant: string;
   /** The emulator's demo user, to prefill the form; absent for a real tenant. */
   demoUser?: { email: string; password: string };
+  /** The emulator's bucket of code attempts, for the warning before a lockout; absent for a real
+   *  tenant, where Auth0's documented bucket applies. */
+  attempts?: { limit: number; refillSeconds: number };
 }
 
 export async function loadConfig(url = '/config.json'): Promise<DemoConfig> {

@@ -1,12 +1,14 @@
-// The server behind `npm start`: one origin that serves the web demo, its `/config.json`, and the
-// MFA API. The API is the embedded emulator by default; with a real Auth0 domain the page calls
-// the tenant directly (public client) or, given a client secret, through this server, which adds
-// the secret so that the page never holds it (a minimal backend-for-frontend).
+// The server behind `npm start` and `npm run example:react`: one origin that serves an example
+// page (the web demo, or the React example), its `/config.json`, and the MFA API. The API is the
+// embedded emulator by default; with a real Auth0 domain the page calls the tenant directly
+// (public client) or, given a client secret, through this server, which adds the secret so that
+// the page never holds it (a minimal backend-for-frontend).
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createEmulator, DEFAULT_CLIENT, DEFAULT_USER, type Emulator, type EmulatorOptions } from '../src/emulator/index.js';
-import type { DemoConfig } from '../examples/web/src/config.js';
-import { buildWebBundle, type BuildWebOptions, type WebBundle } from './buildWeb.js';
+import { createEmulator, DEFAULT_CLIENT, DEFAULT_USER, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { AUTH0_ATTEMPTS } from '../../src/cli/demo/codeAdvice.js';
+import type { DemoConfig } from './config.js';
+import { buildExample, type BuildExampleOptions, type ExampleBundle, type ExampleName } from './buildExample.js';
 
 export const DEFAULT_DEMO_PORT = 4010;
 export const DEFAULT_DEMO_HOST = '127.0.0.1';
@@ -14,6 +16,8 @@ export const DEFAULT_DEMO_HOST = '127.0.0.1';
 export const WEB_CLIENT_ID = 'demo-web';
 
 export interface DemoServerOptions {
+  /** Which page to serve: the web demo (default) or the React example. */
+  example?: ExampleName;
   /** 0 picks a free port. Default 4010. */
   port?: number;
   host?: string;
@@ -26,8 +30,8 @@ export interface DemoServerOptions {
   upstreamUrl?: string;
   /** Passed to the embedded emulator: tests inject a clock, attempt limits, token lifetimes. */
   emulator?: Pick<EmulatorOptions, 'clock' | 'attempts' | 'mfaTokenTtlSeconds' | 'randomBytes' | 'users'>;
-  /** Where the bundle is written (default examples/web/dist); `false` = memory only. */
-  outdir?: BuildWebOptions['outdir'];
+  /** Where the bundle is written (default: the example's dist/); `false` = memory only. */
+  outdir?: BuildExampleOptions['outdir'];
   /** One line per API request (method, path, status, time); never a secret. */
   log?: (line: string) => void;
 }
@@ -48,7 +52,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     throw new TypeError('clientId and clientSecret apply to a real tenant: give domain too');
   }
   if (options.domain !== undefined && !options.clientId) throw new TypeError('a real tenant (domain) needs clientId');
-  const bundle = await buildWebBundle(options.outdir === undefined ? {} : { outdir: options.outdir });
+  const bundle = await buildExample(options.example ?? 'web', options.outdir === undefined ? {} : { outdir: options.outdir });
 
   // The emulator's issuer names the port, known only once listening: bind first, then install.
   let handle: Handler = () => new Response('starting', { status: 503 });
@@ -111,6 +115,10 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
         mfaAudience: emulator.mfaAudience,
         tenant: domain,
         demoUser: { email: demoUser.email, password: demoUser.password },
+        attempts: {
+          limit: options.emulator?.attempts?.limit ?? AUTH0_ATTEMPTS.limit,
+          refillSeconds: options.emulator?.attempts?.refillSeconds ?? AUTH0_ATTEMPTS.refillSeconds,
+        },
       },
       emulator,
       fetch: (request) => emulator.app.fetch(request),
@@ -134,7 +142,7 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
 
 // ---- static files ----------------------------------------------------------------------------
 
-function serveStatic(request: Request, bundle: WebBundle, csp: string): Response | undefined {
+function serveStatic(request: Request, bundle: ExampleBundle, csp: string): Response | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
   const path = new URL(request.url).pathname;
   const file = bundle.get(path === '/' ? '/index.html' : path);
