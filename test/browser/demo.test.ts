@@ -31,7 +31,7 @@ describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
     await page.goto(server.url);
     await signIn(page, 'enroll');
 
-    await waitForState(page, 'awaitingConfirmation.idle');
+    await waitForState(page, 'step.awaitingConfirmation.idle');
     await page.locator('[data-testid="qr"] svg').waitFor();
     const otpInput = page.getByTestId('otp-input');
     await expect(otpInput.getAttribute('inputmode')).resolves.toBe('numeric');
@@ -43,7 +43,7 @@ describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await submitOtp(page, totpAt(secret, clock.now()));
 
-    await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+    await waitForState(page, 'step.awaitingConfirmation.acknowledgingRecoveryCodes');
     recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
     expect(recoveryCode).toMatch(/^[A-Z0-9]{24}$/);
     await page.getByTestId('acknowledge').click();
@@ -59,12 +59,12 @@ describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
     clock.advance(30_000); // the enrollment spent this step's code; a phone would show the next one
     await signIn(page, 'challenge');
 
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     await submitOtp(page, wrongCodeAt(secret, clock.now()));
     const error = page.getByTestId('error');
     await error.filter({ hasText: /not right/ }).waitFor();
     await expect(error.getAttribute('data-error-code')).resolves.toBe('invalid_otp');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     // Focus goes back to the code, selected, ready for the next try.
     await expect(page.getByTestId('otp-input').evaluate((input) => input === document.activeElement)).resolves.toBe(true);
 
@@ -79,7 +79,7 @@ describe('web demo: enroll, challenge, recover', { timeout: 30_000 }, () => {
     await page.getByTestId('start-again').click();
     await signIn(page, 'challenge');
 
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     await page.getByTestId('use-recovery-code').click();
     const input = page.getByLabel('Recovery code');
     await expect(input.evaluate((element) => element === document.activeElement)).resolves.toBe(true);

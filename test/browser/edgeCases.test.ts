@@ -33,7 +33,7 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
     await signIn(page, 'challenge');
 
     await challengeArrived;
-    await waitForState(page, 'challenging');
+    await waitForState(page, 'step.challenging');
     await page.getByTestId('busy').waitFor({ state: 'visible' });
     await expect(page.locator('main').getAttribute('aria-busy')).resolves.toBe('true');
     await held?.abort('internetdisconnected');
@@ -49,7 +49,7 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
 
     await page.unroute('**/mfa/challenge');
     await retry.click();
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     clock.advance(30_000);
     await submitOtp(page, totpAt(secret, clock.now()));
     await waitForState(page, 'authenticated');
@@ -59,17 +59,17 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
     const { page, clock } = demo;
     await page.getByTestId('start-again').click();
     await signIn(page, 'challenge');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
 
     clock.advance(601_000); // past the emulator's 10-minute mfa_token
     await submitOtp(page, totpAt(secret, clock.now()));
-    await waitForState(page, 'needMfaToken.idle');
+    await waitForState(page, 'step.needMfaToken.idle');
     const error = page.getByTestId('error');
     await error.filter({ hasText: /session expired/i }).waitFor();
     await expect(error.getAttribute('data-error-code')).resolves.toBe('mfa_token_expired');
 
     await signIn(page, 'challenge');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     clock.advance(30_000);
     await submitOtp(page, totpAt(secret, clock.now()));
     await waitForState(page, 'authenticated');
@@ -80,12 +80,12 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
     await page.getByTestId('start-again').click();
     clock.advance(30_000);
     await signIn(page, 'challenge');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
 
     const statePath = page.getByTestId('state-path');
     for (let attempt = 0; attempt < 6; attempt++) {
       await submitOtp(page, wrongCodeAt(secret, clock.now()));
-      await statePath.filter({ hasText: /^(verifying\.idle|locked\.\w+)$/ }).waitFor();
+      await statePath.filter({ hasText: /^(step\.verifying\.idle|locked\.\w+)$/ }).waitFor();
       if ((await statePath.innerText()).startsWith('locked')) break;
     }
     await waitForState(page, 'locked.waiting');
@@ -100,7 +100,7 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
     await page.getByTestId('lockout-ready').waitFor();
     clock.advance(30_000); // refills the bucket and moves to a fresh step
     await page.getByTestId('retry').click();
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     await submitOtp(page, totpAt(secret, clock.now()));
     await waitForState(page, 'authenticated');
   });
@@ -111,9 +111,9 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
     clock.advance(30_000);
     await signIn(page, 'enroll');
     // "Before associating another factor with the user, you must challenge the user with the existing factor."
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     await submitOtp(page, totpAt(secret, clock.now()));
-    await waitForState(page, 'awaitingConfirmation.idle');
+    await waitForState(page, 'step.awaitingConfirmation.idle');
     const secondSecret = await readSecret(page);
     expect(secondSecret).not.toBe(secret);
     await submitOtp(page, totpAt(secondSecret, clock.now()));
@@ -126,8 +126,8 @@ describe('web demo: errors and branches', { timeout: 30_000 }, () => {
       await page.getByTestId('start-again').click();
       clock.advance(30_000);
       await signIn(page, 'challenge');
-      await waitForState(page, 'verifying.idle');
-      await expect(page.getByTestId('state-history').innerText()).resolves.toContain('listing.choosing');
+      await waitForState(page, 'step.verifying.idle');
+      await expect(page.getByTestId('state-history').innerText()).resolves.toContain('step.listing.choosing');
       await expect(page.getByTestId('chooser').count()).resolves.toBe(0);
       await expect(page.getByTestId('verify-instructions').innerText()).resolves.toMatch(/any of your 2 authenticator apps/);
       await submitOtp(page, totpAt(appSecret, clock.now()));

@@ -24,7 +24,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
       if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
     });
     await page.goto(server.url);
-    await waitForState(page, 'needMfaToken.idle');
+    await waitForState(page, 'step.needMfaToken.idle');
     const icon = await page.locator('link[rel="icon"]').getAttribute('href');
     const answer = await fetch(new URL(icon ?? '/favicon.ico', server.url));
     expect(answer.status).toBe(200);
@@ -35,7 +35,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
   test('sign-in errors mark the fields they are about and point them at the message', async () => {
     const { page, server } = demo;
     await page.goto(server.url);
-    await waitForState(page, 'needMfaToken.idle');
+    await waitForState(page, 'step.needMfaToken.idle');
     const email = page.getByTestId('username');
     const password = page.getByTestId('password');
     await password.fill('');
@@ -58,7 +58,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
     const { page, server, clock } = demo;
     await page.goto(server.url);
     await signIn(page, 'enroll');
-    await waitForState(page, 'awaitingConfirmation.idle');
+    await waitForState(page, 'step.awaitingConfirmation.idle');
     const secret = await readSecret(page);
 
     // Copying says so in the status region...
@@ -79,7 +79,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
     await error.locator('p:not([data-seen])').filter({ hasText: 'Enter the 6-digit code' }).waitFor();
 
     await submitOtp(page, totpAt(secret, clock.now()));
-    await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+    await waitForState(page, 'step.awaitingConfirmation.acknowledgingRecoveryCodes');
     // ...and is not carried onto the next screen.
     await expect(page.getByTestId('status').innerText()).resolves.toBe('');
     await expect(error.innerText()).resolves.toBe('');
@@ -103,7 +103,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
 
     await page.getByTestId('start-again').click();
     await signIn(page, 'challenge');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
     const error = page.getByTestId('error');
 
     // The phone still shows the code that confirmed the enrollment; the server refuses a replay.
@@ -117,7 +117,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
     await submitOtp(page, wrongCodeAt(secret, clock.now()));
     // The third refused code: 7 of the server's 10 attempts are left at most.
     await error.filter({ hasText: /not right\. .*At most 7 more tries before sign-in is locked for a while\.$/ }).waitFor();
-    await expect(page.getByTestId('state-path').innerText()).resolves.toBe('verifying.idle');
+    await expect(page.getByTestId('state-path').innerText()).resolves.toBe('step.verifying.idle');
 
     clock.advance(30_000); // the app shows the next code
     await submitOtp(page, totpAt(secret, clock.now()));
@@ -130,7 +130,7 @@ describe('web demo: messages, focus and ARIA', { timeout: 30_000 }, () => {
     await enrollThroughPage(page, clock);
     await page.getByTestId('start-again').click();
     await signIn(page, 'challenge');
-    await waitForState(page, 'verifying.idle');
+    await waitForState(page, 'step.verifying.idle');
 
     const instructions = page.getByTestId('verify-instructions');
     await expect(instructions.innerText()).resolves.toMatch(/Open your authenticator app/);

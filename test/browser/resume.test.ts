@@ -19,18 +19,18 @@ describe('web demo: reload mid-enrolment', { timeout: 30_000 }, () => {
     const otps = () => server.emulator!.store.authenticators('demo@example.com').filter((a) => a.type === 'otp');
     await page.goto(server.url);
     await signIn(page, 'enroll');
-    await waitForState(page, 'awaitingConfirmation.idle');
+    await waitForState(page, 'step.awaitingConfirmation.idle');
     const secret = await readSecret(page);
     expect(otps()).toHaveLength(1);
 
     await page.reload();
-    await waitForState(page, 'awaitingConfirmation.idle');
+    await waitForState(page, 'step.awaitingConfirmation.idle');
     await page.locator('[data-testid="qr"] svg').waitFor();
     expect(await readSecret(page)).toBe(secret);
     expect(otps()).toHaveLength(1); // the restore sent no second associate
 
     await submitOtp(page, totpAt(secret, clock.now()));
-    await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+    await waitForState(page, 'step.awaitingConfirmation.acknowledgingRecoveryCodes');
     await page.getByTestId('acknowledge').click();
     await waitForState(page, 'authenticated');
     expect(otps().map((a) => a.active)).toEqual([true]);
@@ -38,6 +38,6 @@ describe('web demo: reload mid-enrolment', { timeout: 30_000 }, () => {
     // Nothing is kept once the flow has ended: a reload starts afresh.
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.reload();
-    await waitForState(page, 'needMfaToken.idle');
+    await waitForState(page, 'step.needMfaToken.idle');
   });
 });

@@ -87,14 +87,14 @@ export async function openDemo(options: DemoServerOptions = {}): Promise<DemoHar
   }
 }
 
-/** Waits until the chart panel shows `path` (e.g. `verifying.idle`). */
+/** Waits until the chart panel shows `path` (e.g. `step.verifying.idle`). */
 export async function waitForState(page: Page, path: string): Promise<void> {
   await page.getByTestId('state-path').filter({ hasText: new RegExp(`^${path.replace(/\./g, '\\.')}$`) }).waitFor();
 }
 
 /** Fills the sign-in form with the demo user and the chosen intent, and submits it. */
 export async function signIn(page: Page, intent: 'enroll' | 'challenge'): Promise<void> {
-  await waitForState(page, 'needMfaToken.idle');
+  await waitForState(page, 'step.needMfaToken.idle');
   await page.getByLabel('Email').fill('demo@example.com');
   await page.getByLabel('Password').fill('demo-password');
   await page.getByTestId(`intent-${intent}`).check();
@@ -118,11 +118,11 @@ export async function readSecret(page: Page): Promise<string> {
  */
 export async function enrollThroughPage(page: Page, clock: TestClock): Promise<{ secret: string; code: string; recoveryCode: string }> {
   await signIn(page, 'enroll');
-  await waitForState(page, 'awaitingConfirmation.idle');
+  await waitForState(page, 'step.awaitingConfirmation.idle');
   const secret = await readSecret(page);
   const code = totpAt(secret, clock.now());
   await submitOtp(page, code);
-  await waitForState(page, 'awaitingConfirmation.acknowledgingRecoveryCodes');
+  await waitForState(page, 'step.awaitingConfirmation.acknowledgingRecoveryCodes');
   const recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
   await page.getByTestId('acknowledge').click();
   await waitForState(page, 'authenticated');
