@@ -47,10 +47,12 @@ describe('cancel', () => {
   it('aborts the request in flight, and no transition or request follows', async () => {
     const h = createFlowHarness();
     let release!: () => void;
+    let lateAnswer!: Promise<Response>;
     const held = new Promise<void>((resolve) => (release = resolve));
-    h.faults.push(once(isList, async () => {
-      await held; // answers only after the cancel: a late answer must be ignored
-      return Response.json([{ id: 'totp|dev_x', authenticator_type: 'otp', active: true }]);
+    h.faults.push(once(isList, () => {
+      // Answers only after the cancel: a late answer must be ignored.
+      lateAnswer = held.then(() => Response.json([{ id: 'totp|dev_x', authenticator_type: 'otp', active: true }]));
+      return lateAnswer;
     }));
     const flow = h.flow();
     flow.start();
@@ -64,7 +66,8 @@ describe('cancel', () => {
     expect(inFlight.signal.aborted).toBe(true);
     expect(flow.getSnapshot().value).toBe('cancelled');
     release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await lateAnswer; // the answer that would have moved the flow has arrived
+    expect(flow.getSnapshot().children).toEqual({}); // no service left to apply it or to send another request
     expect(seen).toEqual(['cancelled']);
     expect(h.requests).toHaveLength(2);
   });

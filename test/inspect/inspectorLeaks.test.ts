@@ -39,8 +39,15 @@ function captureStately() {
   return { adapter: { send: (event: unknown) => void chunks.push(JSON.stringify(event)) }, text: () => chunks.join('\n') };
 }
 
-// @statelyai/inspect converts XState's events on the next tick (setTimeout in Node).
-const flushStately = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** @statelyai/inspect converts XState's events on a later tick: wait until the last one, the flow's
+ *  final state, has been sent (everything before it has been, then). */
+async function untilFinalStateSent(capture: { text(): string }): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!capture.text().includes('"authenticated"')) {
+    if (Date.now() > deadline) throw new Error('the inspector never sent the final state');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 function expectNoLeak(captured: string, secrets: Secret[]) {
   expect(secrets.length).toBeGreaterThan(3);
@@ -99,7 +106,7 @@ describe('@statelyai/inspect inspectors', () => {
     const capture = captureStately();
     const inspector = createInspector(capture.adapter);
     const run = await runFirstEnrollment(newTenant(), redactInspector(inspector));
-    await flushStately();
+    await untilFinalStateSent(capture);
     expectNoLeak(capture.text(), run.secrets);
     expectChartVisible(capture.text(), ['awaitingConfirmation', 'acknowledgingRecoveryCodes', 'authenticated'], ['otp.submit']);
   });
@@ -108,7 +115,7 @@ describe('@statelyai/inspect inspectors', () => {
     const capture = captureStately();
     const inspector = createInspector(capture.adapter, inspectorRedaction);
     const run = await runFirstEnrollment(newTenant(), inspector.inspect);
-    await flushStately();
+    await untilFinalStateSent(capture);
     expectNoLeak(capture.text(), run.secrets);
     expectChartVisible(capture.text(), ['awaitingConfirmation', 'authenticated'], ['otp.submit', 'credentials.submit']);
   });
@@ -117,7 +124,7 @@ describe('@statelyai/inspect inspectors', () => {
     const capture = captureStately();
     const inspector = createInspector(capture.adapter, { sanitizeContext, sanitizeEvent });
     const run = await runFirstEnrollment(newTenant(), inspector.inspect);
-    await flushStately();
+    await untilFinalStateSent(capture);
     // Why inspectorRedaction also sets `serialize`: child snapshots carry `input` and `output`.
     expect(leakedSecrets(capture.text(), run.secrets)).toEqual(expect.arrayContaining(['password', 'OTP typed', 'OTP secret']));
   });
