@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 /** What the build reads. */
 const INPUTS = ['src', 'machines', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 /** What the build writes last or first does not matter: tsc rewrites every output on each build. */
-const OUTPUTS = ['dist/src/index.js', 'dist/src/emulator/index.js', 'dist/src/inspect/index.js', 'dist/src/cli/main.js'];
+export const OUTPUTS = ['dist/src/index.js', 'dist/src/persist/index.js', 'dist/src/emulator/index.js', 'dist/src/inspect/index.js', 'dist/src/cli/main.js'];
 
 function newestMtime(path) {
   const stats = statSync(path, { throwIfNoEntry: false });

@@ -1,7 +1,7 @@
-// Entry point of the `mfa-flow` command: dispatches to a subcommand.
-import { runDemoCommand } from './demoCommand.js';
-import { runEmulatorCommand } from './emulatorCommand.js';
-import { runInspectorCommand } from './inspectorCommand.js';
+// Entry point of the `mfa-flow` command: dispatches to a subcommand. Each one is loaded only when
+// run, so that `mfa-flow inspector` does not need the emulator's packages, and a missing optional
+// peer dependency is named with the command that installs it.
+import { loadWithPeers, PEERS } from '../optionalPeers.js';
 
 const USAGE = `Usage: mfa-flow <command> [options]
 
@@ -13,23 +13,31 @@ Commands:
   help       show this text
 `;
 
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  emulator: () => loadWithPeers('mfa-flow emulator', PEERS.emulator, async () => (await import('./emulatorCommand.js')).runEmulatorCommand),
+  demo: () => loadWithPeers('mfa-flow demo', PEERS.demo, async () => (await import('./demoCommand.js')).runDemoCommand),
+  inspector: () => loadWithPeers('mfa-flow inspector', PEERS.inspector, async () => (await import('./inspectorCommand.js')).runInspectorCommand),
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'emulator':
-      return runEmulatorCommand(rest);
-    case 'demo':
-      return runDemoCommand(rest);
-    case 'inspector':
-      return runInspectorCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`mfa-flow: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  if (command === undefined || ['help', '--help', '-h'].includes(command)) {
+    process.stdout.write(USAGE);
+    return 0;
   }
+  const load = COMMANDS[command];
+  if (load === undefined) {
+    process.stderr.write(`mfa-flow: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  let run: Command;
+  try {
+    run = await load();
+  } catch (error) {
+    process.stderr.write(`mfa-flow: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  return run(rest);
 }
