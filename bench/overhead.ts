@@ -16,6 +16,7 @@ import { createMfaApiClient, createMfaFlow } from '../src/index.js';
 import { benchClock, benchUsers, CLIENT, FORM, formBody, GRANT, IN_PROCESS_URL, totpAt } from './fixtures.js';
 import type { Row, SectionResult } from './report.js';
 import { median, sum } from './stats.js';
+import { otpEnrollment } from './enrollment.js';
 
 const FLOWS_PER_ROUND = 1000;
 const ROUNDS = 5;
@@ -59,7 +60,7 @@ export async function measureOverhead(): Promise<SectionResult> {
     });
     flow.start();
     const parked = await waitFor(flow, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: 10_000 });
-    const secret = parked.context.enrollment?.secret;
+    const secret = otpEnrollment(parked.context.enrollment).secret;
     if (!parked.matches({ step: 'awaitingConfirmation' }) || !secret) throw new Error(`engine flow stopped in ${JSON.stringify(parked.value)}`);
     flow.send({ type: 'otp.submit', otp: totpAt(secret, clock.now()) });
     const done = await waitFor(flow, (s) => s.status !== 'active' || !s.hasTag('busy'), { timeout: 10_000 });

@@ -7,6 +7,7 @@ import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor } from '../
 import { BENCH_PASSWORD, benchClock, CLIENT, IN_PROCESS_URL, totpAt, type BenchClock } from './fixtures.js';
 import { recordingFetch, type RecordingFetch } from './recordingFetch.js';
 import type { Row, SectionResult } from './report.js';
+import { otpEnrollment } from './enrollment.js';
 
 const TOTP_STEP_MS = 30_000;
 
@@ -64,13 +65,13 @@ async function enroll(ctx: Context, email: string, scenario: string): Promise<{ 
   await signIn(flow, email);
   expectState(flow, 'awaitingConfirmation', scenario);
   const enrollment = flow.getSnapshot().context.enrollment!;
-  flow.send({ type: 'otp.submit', otp: totpAt(enrollment.secret, ctx.clock.now()) });
+  flow.send({ type: 'otp.submit', otp: totpAt(otpEnrollment(enrollment).secret, ctx.clock.now()) });
   await settle(flow);
   expectState(flow, 'awaitingConfirmation.acknowledgingRecoveryCodes', scenario);
   flow.send({ type: 'recoveryCodes.acknowledge' });
   expectAuthenticated(flow, scenario);
   ctx.clock.advance(TOTP_STEP_MS); // the emulator refuses a second code from the same step
-  return { secret: enrollment.secret, recoveryCode: enrollment.recoveryCodes?.[0] ?? '' };
+  return { secret: otpEnrollment(enrollment).secret, recoveryCode: enrollment.recoveryCodes?.[0] ?? '' };
 }
 
 /** Runs one scenario; returns the requests of the measured flow only. */
@@ -93,7 +94,7 @@ async function run(ctx: Context, scenario: Scenario, email: string): Promise<str
     await settle(flow);
     if (scenario === 'already-enrolled + enroll') {
       expectState(flow, 'awaitingConfirmation', scenario);
-      const second = flow.getSnapshot().context.enrollment!;
+      const second = otpEnrollment(flow.getSnapshot().context.enrollment);
       flow.send({ type: 'otp.submit', otp: totpAt(second.secret, ctx.clock.now()) });
       await settle(flow);
     }

@@ -7,11 +7,17 @@ export const MFA_ERROR_CODES = [
   'invalid_credentials',
   'already_enrolled',
   'invalid_otp',
+  'invalid_binding_code',
   'invalid_recovery_code',
   'mfa_token_expired',
   'mfa_token_invalid',
   'too_many_attempts',
+  'too_many_messages',
   'rate_limited',
+  'push_rejected',
+  'oob_code_expired',
+  'authorization_pending',
+  'slow_down',
   'unsupported_challenge',
   'invalid_request',
   'unauthorized_client',
@@ -23,6 +29,9 @@ export const MFA_ERROR_CODES = [
   'invalid_response',
   'aborted',
   // decided by the chart itself
+  'invalid_phone_number',
+  'invalid_email',
+  'resend_too_soon',
   'unsupported_factor',
   'no_authenticator',
   'unexpected',
@@ -39,18 +48,53 @@ export interface FlowError {
 
 export type MfaIntent = 'enroll' | 'challenge';
 
-export interface Authenticator {
-  id: string;
-  authenticatorType: string;
-  active: boolean;
-  name?: string;
+/** The factors Auth0's MFA API offers: an authenticator app, SMS and voice (a phone number),
+ *  email, and push (Auth0 Guardian, OOB channel `auth0`). */
+export type FactorType = 'otp' | 'sms' | 'voice' | 'email' | 'push';
+
+/** What `mfa_required` says the user must do, in Auth0's type names (`otp`, `phone`, `email`,
+ *  `push-notification`, …): be challenged with one of their factors, or enroll one. */
+export interface MfaRequirements {
+  challenge?: string[];
+  enroll?: string[];
 }
 
-export interface Enrollment {
-  secret: string;
-  barcodeUri: string;
-  recoveryCodes?: string[];
+/** An authenticator as GET /mfa/authenticators lists it. */
+export interface Authenticator {
+  id: string;
+  /** `otp`, `oob` (SMS, voice, email, push) or `recovery-code`. */
+  authenticatorType: string;
+  active: boolean;
+  /** Auth0's masked name: the phone's last digits, the masked email address. */
+  name?: string;
+  /** For `oob`: `sms`, `voice`, `email` or `auth0` (push). */
+  oobChannel?: string;
 }
+
+/** An authenticator the chart can challenge, with the words a person reads for it. */
+export interface ChallengeableAuthenticator {
+  id: string;
+  factor: FactorType;
+  /** "Authenticator app", "SMS to ••••0123", "Email to j••@example.com", "Push to your phone". */
+  label: string;
+}
+
+/** The factor being enrolled, with where a code goes. */
+export interface FactorChoice {
+  factor: FactorType;
+  phoneNumber?: string;
+  email?: string;
+}
+
+/** An authenticator app being enrolled: its secret and the otpauth:// URI of its QR code. */
+export type OtpEnrollment = { factor: 'otp'; secret: string; barcodeUri: string; recoveryCodes?: string[] };
+
+/** What an association answered: an app's secret, or where a message went (and its `oob_code`). */
+export type Enrollment =
+  | OtpEnrollment
+  | { factor: 'sms' | 'voice' | 'email'; oobCode: string; recoveryCodes?: string[] }
+  /** Push: the Guardian app scans `barcodeUri`; the flow then waits for the device. */
+  | { factor: 'push'; oobCode: string; barcodeUri: string; recoveryCodes?: string[] };
 
 export interface TokenSet {
   accessToken: string;
@@ -65,12 +109,18 @@ export interface TokenSet {
 export interface PasswordGrantInput { username: string; password: string }
 /** The password grant either demands MFA (the normal case) or, on a tenant without MFA, signs in. */
 export type PasswordGrantOutput =
-  | { kind: 'mfa_required'; mfaToken: string }
+  | { kind: 'mfa_required'; mfaToken: string; requirements?: MfaRequirements }
   | { kind: 'tokens'; tokens: TokenSet };
 
-export interface AssociateInput { bearer: string }
+export interface AssociateInput extends FactorChoice { bearer: string }
 export interface ListAuthenticatorsInput { mfaToken: string }
-export interface ChallengeInput { mfaToken: string; authenticatorId: string }
+export interface ChallengeInput { mfaToken: string; authenticatorId: string; factor: FactorType }
+/** A challenge of an out-of-band factor answers the `oob_code` its verification needs. */
+export interface ChallengeOutput {
+  oobCode?: string;
+  /** How long to wait between polls of a push, when the server says (an emulator extension; RFC 8628 `interval`). */
+  pollIntervalMs?: number;
+}
 export interface VerifyInput {
   mfaToken: string;
   /** Set only when the verification must yield a token for the MFA API itself (enroll after challenge). */
@@ -78,6 +128,8 @@ export interface VerifyInput {
   scope?: string;
 }
 export interface VerifyOtpInput extends VerifyInput { otp: string }
+/** The mfa-oob grant: with `bindingCode` for a code the message carried; alone to poll a push. */
+export interface VerifyOobInput extends VerifyInput { oobCode: string; bindingCode?: string }
 export interface VerifyRecoveryCodeInput extends VerifyInput { recoveryCode: string }
 export interface VerifyRecoveryCodeOutput { tokens: TokenSet; recoveryCode?: string }
 
@@ -95,6 +147,10 @@ export interface MfaFlowInput {
   mfaTokenTtlMs?: number;
   /** Show first-association recovery codes and wait for `recoveryCodes.acknowledge`. Default true. */
   requireRecoveryCodeAck?: boolean;
+  /** The factors this app offers to enroll, in the order to show them. Default `['otp']`. */
+  factors?: FactorType[];
+  /** What the `mfa_required` answer that gave `mfaToken` required, when it said. */
+  mfaRequirements?: MfaRequirements;
 }
 
 /** A code the user submitted, kept only while its request is in flight or waiting out a 429. */
@@ -108,6 +164,14 @@ export interface MfaFlowContext {
   mfaToken: string | null;
   /** Epoch ms when the MFA token stops working; the chart's expiry timer follows it. */
   mfaTokenExpiresAt: number | null;
+  /** What `mfa_required` said the user must do (enroll or be challenged), when it said. */
+  mfaRequirements: MfaRequirements | null;
+  /** The factors this app offers to enroll. */
+  factors: FactorType[];
+  /** The ones this user may enroll now: offered, and allowed by `mfa_requirements`. */
+  enrollableFactors: FactorType[];
+  /** The factor being enrolled, and where its code goes. */
+  factorChoice: FactorChoice | null;
   /** The associate call answered "already enrolled": challenge first, then enroll with `enrollToken`. */
   alreadyEnrolled: boolean;
   /** Listing found no authenticator and sent the flow to associate: never bounce back from there. */
@@ -115,8 +179,19 @@ export interface MfaFlowContext {
   /** MFA-audience access token (scope `enroll`) obtained by challenging the existing factor. */
   enrollToken: string | null;
   enrollment: Enrollment | null;
-  authenticators: Authenticator[];
+  /** The user's factors that can be challenged, with labels. */
+  authenticators: ChallengeableAuthenticator[];
   authenticatorId: string | null;
+  /** The `oob_code` of the current out-of-band challenge (SMS, voice, email, push). */
+  oobCode: string | null;
+  /** Epoch ms from when "send the code again" is allowed… */
+  resendAvailableAt: number | null;
+  /** …and whether that time has come (`code.resend` is refused locally before). */
+  canResend: boolean;
+  /** How long to wait between two polls of a push (Auth0's `interval`; `slow_down` adds 5 s). */
+  pollIntervalMs: number;
+  /** Epoch ms of the next poll of a push. */
+  nextPollAt: number | null;
   submission: CodeSubmission | null;
   tokens: TokenSet | null;
   newRecoveryCode: string | null;
@@ -130,10 +205,17 @@ export interface MfaFlowContext {
 /** The events a UI sends. */
 export type MfaFlowEvent =
   | { type: 'credentials.submit'; username: string; password: string }
-  | { type: 'mfaToken.provide'; mfaToken: string; /** epoch ms */ expiresAt?: number }
+  | { type: 'mfaToken.provide'; mfaToken: string; /** epoch ms */ expiresAt?: number; requirements?: MfaRequirements }
+  /** The factor to enroll, with the phone number (E.164) or email address it needs. */
+  | ({ type: 'factor.choose' } & FactorChoice)
+  /** A 6-digit code: from an authenticator app, or from the SMS, call or email that was sent. */
   | { type: 'otp.submit'; otp: string }
   | { type: 'recoveryCode.submit'; recoveryCode: string }
   | { type: 'authenticator.select'; authenticatorId: string }
+  /** "Use another method": back to the list of the user's factors. */
+  | { type: 'authenticator.change' }
+  /** "Send the code again": a new challenge, once the cooldown is over. */
+  | { type: 'code.resend' }
   | { type: 'recoveryCodes.acknowledge' }
   | { type: 'retry' }
   | { type: 'cancel' };
@@ -166,4 +248,7 @@ export type MfaFlowOutput =
 /** The output of a flow that signed the user in. */
 export type AuthenticatedOutput = Extract<MfaFlowOutput, { outcome: 'authenticated' }>;
 
-export type MfaFlowTag = 'busy' | 'needsCode' | 'needsCredentials';
+/** `busy`: a request in flight (or a wait before one); `needsCode`: a code input is expected;
+ *  `needsCredentials`: the sign-in form; `needsFactor`: choose a factor to enroll;
+ *  `waitingForDevice`: a push waits for the phone's answer. */
+export type MfaFlowTag = 'busy' | 'needsCode' | 'needsCredentials' | 'needsFactor' | 'waitingForDevice';

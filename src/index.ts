@@ -14,19 +14,27 @@ export { createMfaActors, type PasswordGrantSettings } from './flow/actors.js';
 export {
   DEFAULT_LOCKOUT_MS,
   DEFAULT_MFA_TOKEN_TTL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_RATE_LIMIT_MS,
+  RESEND_COOLDOWN_MS,
   MFA_FLOW_MACHINE_VERSION,
   mfaFlowMachine,
   type MfaFlowMachine,
 } from '../machines/mfaFlow.js';
 export { messageFor, toFlowError } from '../machines/messages.js';
 export { normalizeOtp, normalizeRecoveryCode } from '../machines/codes.js';
+export { FACTOR_TYPES, labelFor, normalizeEmail, normalizePhoneNumber } from '../machines/factors.js';
 export type { FlowClock } from '../machines/clock.js';
 export { MFA_ERROR_CODES } from '../machines/types.js';
 export type {
   AuthenticatedOutput,
   Authenticator,
+  ChallengeableAuthenticator,
   Enrollment,
+  FactorChoice,
+  FactorType,
+  MfaRequirements,
+  OtpEnrollment,
   FlowError,
   MfaErrorCode,
   MfaFlowContext,

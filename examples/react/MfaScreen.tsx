@@ -3,10 +3,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
 // The demos' own helpers, shared with the web and terminal demos; copy them or leave them out.
-import { appCount, interchangeableApp } from '../../src/cli/demo/authenticatorChoice.js';
+import { appCount } from '../../src/cli/demo/authenticatorChoice.js';
 import { createCodeAdvice, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
 // In your app: import type { ... } from 'mfa-flow';
-import type { AuthenticatedOutput, Authenticator, CreateMfaFlowOptions, FlowError, MfaFlowEvent } from '../../src/index.js';
+import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, FlowError, MfaFlowEvent } from '../../src/index.js';
 import { useCodeAdvice } from './useCodeAdvice.js';
 import { useMfaFlow } from './useMfaFlow.js';
 
@@ -68,7 +68,7 @@ function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: 
   if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) {
     return <RecoveryCodes codes={context.enrollment?.recoveryCodes ?? []} send={send} />;
   }
-  if (snapshot.matches({ step: 'awaitingConfirmation' }) && context.enrollment) {
+  if (snapshot.matches({ step: 'awaitingConfirmation' }) && context.enrollment?.factor === 'otp') {
     const { secret, barcodeUri } = context.enrollment;
     return (
       <section aria-labelledby="enroll-title">
@@ -228,14 +228,7 @@ function Locked({ ready, until, send }: { ready: boolean; until: number; send: S
   );
 }
 
-function Chooser({ authenticators, send }: { authenticators: Authenticator[]; send: Send }) {
-  const anyApp = interchangeableApp(authenticators);
-  // Only authenticator apps: the server takes a code from any of them, so there is nothing to ask.
-  useEffect(() => {
-    if (anyApp) send({ type: 'authenticator.select', authenticatorId: anyApp.id });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on arrival
-  }, []);
-  if (anyApp) return <p>You have {authenticators.length} authenticator apps; a code from any of them works.</p>;
+function Chooser({ authenticators, send }: { authenticators: ChallengeableAuthenticator[]; send: Send }) {
   return (
     <section aria-labelledby="choose-title">
       <h2 id="choose-title">How do you want to confirm it is you?</h2>
@@ -243,7 +236,7 @@ function Chooser({ authenticators, send }: { authenticators: Authenticator[]; se
         {authenticators.map((a) => (
           <li key={a.id}>
             <button type="button" onClick={() => send({ type: 'authenticator.select', authenticatorId: a.id })}>
-              {a.name ?? a.authenticatorType}
+              {a.label}
             </button>
           </li>
         ))}

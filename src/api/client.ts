@@ -4,7 +4,10 @@
 import ky, { type KyInstance, type Options as KyOptions } from 'ky';
 import type {
   Authenticator,
+  ChallengeOutput,
   Enrollment,
+  FactorChoice,
+  FactorType,
   PasswordGrantOutput,
   TokenSet,
   VerifyRecoveryCodeOutput,
@@ -20,7 +23,14 @@ import {
   parseTokenSet,
 } from './schemas.js';
 
-import { DOMAIN_PATTERN, GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM } from './protocol.js';
+import {
+  DOMAIN_PATTERN,
+  GRANT_MFA_OOB,
+  GRANT_MFA_OTP,
+  GRANT_MFA_RECOVERY_CODE,
+  GRANT_PASSWORD,
+  GRANT_PASSWORD_REALM,
+} from './protocol.js';
 
 /** What an app may add to the client's requests: ky hooks (to log, trace, add headers) and
  *  headers. Retries, timeouts and how errors are read are the client's contract, not options. */
@@ -69,19 +79,24 @@ export interface MfaApiClient {
   readonly mfaAudience: string;
   /** @see https://auth0.com/docs/secure/multi-factor-authentication/authenticate-using-ropg-flow-with-mfa */
   passwordGrant(params: PasswordGrantParams, options?: RequestOptions): Promise<PasswordGrantOutput>;
-  /** @see https://auth0.com/docs/secure/multi-factor-authentication/authenticate-using-ropg-flow-with-mfa/enroll-and-challenge-otp-authenticators */
-  associate(params: { bearer: string }, options?: RequestOptions): Promise<Enrollment>;
+  /** A new (pending) authenticator of `factor` (default `otp`); SMS and voice need `phoneNumber`, email `email`.
+   *  @see https://auth0.com/docs/secure/multi-factor-authentication/authenticate-using-ropg-flow-with-mfa/enroll-and-challenge-otp-authenticators
+   *  @see https://auth0.com/docs/secure/multi-factor-authentication/authenticate-using-ropg-flow-with-mfa/enroll-and-challenge-sms-and-voice-authenticators */
+  associate(params: { bearer: string } & Partial<FactorChoice>, options?: RequestOptions): Promise<Enrollment>;
   /** @see https://auth0.com/docs/api/authentication#list-authenticators */
   listAuthenticators(params: { bearer: string }, options?: RequestOptions): Promise<Authenticator[]>;
   /** @see https://auth0.com/docs/secure/multi-factor-authentication/manage-mfa-auth0-apis/manage-authenticator-factors-mfa-api */
   deleteAuthenticator(params: { bearer: string; authenticatorId: string }, options?: RequestOptions): Promise<void>;
   /** @see https://auth0.com/docs/api/authentication#challenge-request */
   challenge(
-    params: { mfaToken: string; authenticatorId: string; challengeType?: string },
+    params: { mfaToken: string; authenticatorId: string; factor?: FactorType },
     options?: RequestOptions,
-  ): Promise<{ challengeType: string }>;
+  ): Promise<ChallengeOutput>;
   /** @see https://auth0.com/docs/api/authentication#verify-with-one-time-password-otp- */
   verifyOtp(params: VerifyParams & { otp: string }, options?: RequestOptions): Promise<TokenSet>;
+  /** The mfa-oob grant: with the code the message carried, or (push) alone, to poll.
+   *  @see https://auth0.com/docs/api/authentication#verify-with-out-of-band-oob- */
+  verifyOob(params: VerifyParams & { oobCode: string; bindingCode?: string }, options?: RequestOptions): Promise<TokenSet>;
   /** @see https://auth0.com/docs/api/authentication#verify-with-recovery-code */
   verifyRecoveryCode(
     params: VerifyParams & { recoveryCode: string },
@@ -193,14 +208,21 @@ export function createMfaApiClient(options: MfaApiClientOptions): MfaApiClient {
       });
       const { status, body } = await call('password', 'oauth/token', { method: 'post', body: form }, signal,
         (response, json) => response.ok || parseMfaRequired(json) !== null);
-      const mfaToken = parseMfaRequired(body);
-      return mfaToken !== null ? { kind: 'mfa_required', mfaToken } : { kind: 'tokens', tokens: parseTokenSet(body, status) };
+      return parseMfaRequired(body) ?? { kind: 'tokens', tokens: parseTokenSet(body, status) };
     },
 
-    async associate({ bearer: token }, { signal } = {}) {
-      const { status, body } = await call('associate', 'mfa/associate',
-        { method: 'post', headers: bearer(token), json: { authenticator_types: ['otp'] } }, signal);
-      return parseEnrollment(body, status);
+    async associate({ bearer: token, factor = 'otp', phoneNumber, email }, { signal } = {}) {
+      const json =
+        factor === 'otp'
+          ? { authenticator_types: ['otp'] }
+          : {
+              authenticator_types: ['oob'],
+              oob_channels: [factor === 'push' ? 'auth0' : factor],
+              ...(phoneNumber === undefined ? {} : { phone_number: phoneNumber }),
+              ...(email === undefined ? {} : { email }),
+            };
+      const { status, body } = await call('associate', 'mfa/associate', { method: 'post', headers: bearer(token), json }, signal);
+      return parseEnrollment(body, status, factor);
     },
 
     async listAuthenticators({ bearer: token }, { signal } = {}) {
@@ -213,16 +235,23 @@ export function createMfaApiClient(options: MfaApiClientOptions): MfaApiClient {
         { method: 'delete', headers: bearer(token) }, signal);
     },
 
-    async challenge({ mfaToken, authenticatorId, challengeType = 'otp' }, { signal } = {}) {
+    async challenge({ mfaToken, authenticatorId, factor = 'otp' }, { signal } = {}) {
+      const challengeType = factor === 'otp' ? 'otp' : 'oob';
       const json: Record<string, string> = { client_id: clientId, challenge_type: challengeType, mfa_token: mfaToken, authenticator_id: authenticatorId };
       if (clientSecret !== undefined) json.client_secret = clientSecret;
       const { status, body } = await call('challenge', 'mfa/challenge', { method: 'post', json }, signal);
-      return parseChallenge(body, status);
+      return parseChallenge(body, status, challengeType);
     },
 
     async verifyOtp({ mfaToken, otp, audience, scope }, { signal } = {}) {
       const form = tokenForm({ grant_type: GRANT_MFA_OTP, mfa_token: mfaToken, otp, audience, scope });
       const { status, body } = await call('otp', 'oauth/token', { method: 'post', body: form }, signal);
+      return parseTokenSet(body, status);
+    },
+
+    async verifyOob({ mfaToken, oobCode, bindingCode, audience, scope }, { signal } = {}) {
+      const form = tokenForm({ grant_type: GRANT_MFA_OOB, mfa_token: mfaToken, oob_code: oobCode, binding_code: bindingCode, audience, scope });
+      const { status, body } = await call('oob', 'oauth/token', { method: 'post', body: form }, signal);
       return parseTokenSet(body, status);
     },
 

@@ -5,12 +5,14 @@ import { TimeoutError } from 'ky';
 import { MfaError, type MfaErrorCode } from './errors.js';
 
 /** Which call failed: the same `invalid_grant` means a wrong password, a wrong OTP or a bad token. */
-export type Endpoint = 'password' | 'otp' | 'recoveryCode' | 'associate' | 'authenticators' | 'challenge';
+export type Endpoint = 'password' | 'otp' | 'oob' | 'recoveryCode' | 'associate' | 'authenticators' | 'challenge';
 
 const BY_ERROR: Record<string, MfaErrorCode> = {
   expired_token: 'mfa_token_expired',
   invalid_token: 'mfa_token_invalid',
   too_many_attempts: 'too_many_attempts',
+  authorization_pending: 'authorization_pending',
+  slow_down: 'slow_down',
   too_many_requests: 'rate_limited',
   unsupported_challenge_type: 'unsupported_challenge',
   invalid_request: 'invalid_request',
@@ -30,6 +32,9 @@ function invalidGrant(endpoint: Endpoint, description: string): MfaErrorCode {
       return 'invalid_credentials';
     case 'otp':
       return 'invalid_otp';
+    case 'oob':
+      // A wrong code from the message; the push refused on the device; or an oob_code that is no more.
+      return /binding_code/i.test(description) ? 'invalid_binding_code' : /reject/i.test(description) ? 'push_rejected' : 'oob_code_expired';
     case 'recoveryCode':
       return 'invalid_recovery_code';
     default:
@@ -39,6 +44,10 @@ function invalidGrant(endpoint: Endpoint, description: string): MfaErrorCode {
 
 function codeFor(endpoint: Endpoint, status: number, error: string | undefined, description: string): MfaErrorCode {
   if (error === 'invalid_grant') return invalidGrant(endpoint, description);
+  // `expired_token` is the MFA token's, unless the out-of-band code is what expired.
+  if (error === 'expired_token' && /oob_code/i.test(description)) return 'oob_code_expired';
+  // Sending a message (an SMS, a call, an email, a push) refused for now: too many were sent.
+  if (status === 429 && (endpoint === 'challenge' || endpoint === 'associate') && error !== 'too_many_attempts') return 'too_many_messages';
   if (error === 'access_denied') {
     return endpoint === 'associate' && /already enrolled/i.test(description) ? 'already_enrolled' : 'access_denied';
   }

@@ -5,6 +5,8 @@ export const GRANT_PASSWORD = 'password';
 export const GRANT_PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 /** @see https://auth0.com/docs/api/authentication#verify-with-one-time-password-otp- */
 export const GRANT_MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
+/** @see https://auth0.com/docs/api/authentication#verify-with-out-of-band-oob- */
+export const GRANT_MFA_OOB = 'http://auth0.com/oauth/grant-type/mfa-oob';
 /** @see https://auth0.com/docs/api/authentication#verify-with-recovery-code */
 export const GRANT_MFA_RECOVERY_CODE = 'http://auth0.com/oauth/grant-type/mfa-recovery-code';
 

@@ -8,11 +8,13 @@ import type {
   AssociateInput,
   Authenticator,
   ChallengeInput,
+  ChallengeOutput,
   Enrollment,
   ListAuthenticatorsInput,
   PasswordGrantInput,
   PasswordGrantOutput,
   TokenSet,
+  VerifyOobInput,
   VerifyOtpInput,
   VerifyRecoveryCodeInput,
   VerifyRecoveryCodeOutput,
@@ -31,13 +33,18 @@ export interface PasswordGrantSettings {
   realm?: string;
 }
 
+export type VerifyCodeInput = VerifyOtpInput & { oobCode?: string };
+
 /** One flow's services as plain calls: the API client plus the flow's settings. */
 export interface FlowCalls {
   passwordGrant(input: PasswordGrantInput, signal: AbortSignal): Promise<PasswordGrantOutput>;
   associate(input: AssociateInput, signal: AbortSignal): Promise<Enrollment>;
   listAuthenticators(input: ListAuthenticatorsInput, signal: AbortSignal): Promise<Authenticator[]>;
-  challenge(input: ChallengeInput, signal: AbortSignal): Promise<void>;
-  verifyOtp(input: VerifyOtpInput, signal: AbortSignal): Promise<TokenSet>;
+  challenge(input: ChallengeInput, signal: AbortSignal): Promise<ChallengeOutput>;
+  /** A typed code: an authenticator app's, or (with its `oobCode`) the one a message carried. */
+  verifyCode(input: VerifyCodeInput, signal: AbortSignal): Promise<TokenSet>;
+  /** One poll of a push. */
+  pollDevice(input: VerifyOobInput, signal: AbortSignal): Promise<TokenSet>;
   verifyRecoveryCode(input: VerifyRecoveryCodeInput, signal: AbortSignal): Promise<VerifyRecoveryCodeOutput>;
 }
 
@@ -68,19 +75,24 @@ export function createFlowCalls(client: MfaApiClient, settings: PasswordGrantSet
         isObject(v) && (v.kind === 'mfa_required' ? isText(v.mfaToken) : v.kind === 'tokens' && isTokenSet(v.tokens)),
       ),
     associate: (input, signal) =>
-      checked(client.associate(input, { signal }), (v) => isObject(v) && isText(v.secret) && isText(v.barcodeUri)),
+      checked(client.associate(input, { signal }), (v) =>
+        isObject(v) && v.factor === input.factor && (v.factor === 'otp' ? isText(v.secret) && isText(v.barcodeUri) : isText(v.oobCode))),
     listAuthenticators: (input, signal) =>
       checked(client.listAuthenticators({ bearer: input.mfaToken }, { signal }), (v) => Array.isArray(v) && v.every(isAuthenticator)),
-    async challenge(input, signal) {
-      await client.challenge(input, { signal });
-    },
-    verifyOtp: (input, signal) => checked(client.verifyOtp(input, { signal }), isTokenSet),
+    challenge: (input, signal) =>
+      checked(client.challenge(input, { signal }), (v) => isObject(v) && (input.factor === 'otp' || isText(v.oobCode))),
+    verifyCode: ({ oobCode, otp, ...verify }, signal) =>
+      checked(
+        oobCode === undefined ? client.verifyOtp({ ...verify, otp }, { signal }) : client.verifyOob({ ...verify, oobCode, bindingCode: otp }, { signal }),
+        isTokenSet,
+      ),
+    pollDevice: (input, signal) => checked(client.verifyOob(input, { signal }), isTokenSet),
     verifyRecoveryCode: (input, signal) =>
       checked(client.verifyRecoveryCode(input, { signal }), (v) => isObject(v) && isTokenSet(v.tokens)),
   };
 }
 
-/** The six invoked actors, each finding its flow's calls through `callsFor` (given the actor system). */
+/** The seven invoked actors, each finding its flow's calls through `callsFor` (given the actor system). */
 function servicesFrom(callsFor: (system: AnyActorSystem) => FlowCalls) {
   return {
     passwordGrant: fromPromise<PasswordGrantOutput, PasswordGrantInput>(({ input, signal, system }) =>
@@ -90,8 +102,9 @@ function servicesFrom(callsFor: (system: AnyActorSystem) => FlowCalls) {
     listAuthenticators: fromPromise<Authenticator[], ListAuthenticatorsInput>(({ input, signal, system }) =>
       callsFor(system).listAuthenticators(input, signal),
     ),
-    challenge: fromPromise<void, ChallengeInput>(({ input, signal, system }) => callsFor(system).challenge(input, signal)),
-    verifyOtp: fromPromise<TokenSet, VerifyOtpInput>(({ input, signal, system }) => callsFor(system).verifyOtp(input, signal)),
+    challenge: fromPromise<ChallengeOutput, ChallengeInput>(({ input, signal, system }) => callsFor(system).challenge(input, signal)),
+    verifyCode: fromPromise<TokenSet, VerifyCodeInput>(({ input, signal, system }) => callsFor(system).verifyCode(input, signal)),
+    pollDevice: fromPromise<TokenSet, VerifyOobInput>(({ input, signal, system }) => callsFor(system).pollDevice(input, signal)),
     verifyRecoveryCode: fromPromise<VerifyRecoveryCodeOutput, VerifyRecoveryCodeInput>(({ input, signal, system }) =>
       callsFor(system).verifyRecoveryCode(input, signal),
     ),

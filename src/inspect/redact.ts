@@ -25,6 +25,11 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'refreshToken', 'refresh_token',
   'password',
   'otp',
+  // out-of-band factors: the code a message carried, the code that binds it, where it went
+  'oobCode', 'oob_code',
+  'bindingCode', 'binding_code',
+  'phoneNumber', 'phone_number',
+  'email',
 ]);
 
 // A code the user typed, as the chart keeps it while its request is in flight:

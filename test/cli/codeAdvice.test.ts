@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { createCodeAdvice, REPLAYED_CODE_MESSAGE, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
 import type { MfaFlowActor, MfaFlowEvent, MfaIntent } from '../../src/index.js';
 import { createFlowHarness, DEMO, settled, type FlowHarness } from '../flow/flowHarness.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 /** A flow whose events and snapshots the advice sees, as a demo UI wires it. */
 function advisedFlow(h: FlowHarness, advice: CodeAdvice, intent: MfaIntent) {
@@ -36,7 +37,7 @@ async function submit(flow: MfaFlowActor, send: (event: MfaFlowEvent) => void, o
 /** Enrolls through an advised flow; returns the secret and the code that confirmed it. */
 async function enroll(h: FlowHarness, advice: CodeAdvice) {
   const { flow, send } = await signedIn(h, advice, 'enroll');
-  const secret = flow.getSnapshot().context.enrollment?.secret ?? '';
+  const secret = otpEnrollment(flow.getSnapshot().context.enrollment).secret ?? '';
   const code = h.otp(secret);
   expect(await submit(flow, send, code)).toBeNull();
   send({ type: 'recoveryCodes.acknowledge' });

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createMfaFlow } from '../../src/index.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { startDemoServer, type RunningDemoServer } from '../../examples/server/demoServer.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -83,7 +84,7 @@ describe('demo server', () => {
     flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
     const enrolling = await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }) || s.matches('failed'), { timeout: 10_000 });
     expect(enrolling.context.error).toBeNull();
-    const secret = enrolling.context.enrollment?.secret ?? '';
+    const secret = otpEnrollment(enrolling.context.enrollment).secret ?? '';
     flow.send({ type: 'otp.submit', otp: new TOTP({ secret: Secret.fromBase32(secret) }).generate() });
     await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }), { timeout: 10_000 });
     flow.send({ type: 'recoveryCodes.acknowledge' });

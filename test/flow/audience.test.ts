@@ -6,6 +6,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { createMfaFlow } from '../../src/index.js';
 import { createTestClock } from '../helpers/testClock.js';
 import { totpCode } from '../helpers/totp.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 const clock = createTestClock();
 let server: Awaited<ReturnType<typeof startEmulator>>;
@@ -34,7 +35,7 @@ async function enrollOnce(existingSecret?: string) {
   }
   await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }), { timeout: 10_000 });
   clock.advance(30_000);
-  const { secret } = flow.getSnapshot().context.enrollment!;
+  const { secret } = otpEnrollment(flow.getSnapshot().context.enrollment);
   flow.send({ type: 'otp.submit', otp: totpCode(secret, clock.now()) });
   await waitFor(flow, (s) => s.status === 'done', { timeout: 10_000 });
   expect(flow.getSnapshot().output).toMatchObject({ outcome: 'authenticated', enrolled: true });

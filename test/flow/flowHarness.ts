@@ -6,6 +6,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/e
 import { createMfaFlow, type AuthenticatedOutput, type CreateMfaFlowOptions, type MfaFlowActor } from '../../src/index.js';
 import { createTestClock } from '../helpers/testClock.js';
 import { totpCode, wrongTotpCode } from '../helpers/totp.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 export const DEMO = { username: 'demo@example.com', password: 'demo-password' } as const;
 const BASE_URL = 'http://emulator.test';
@@ -112,9 +113,9 @@ export async function enrollDemoUser(h: FlowHarness) {
   const flow = h.flow({ intent: 'enroll' });
   await signIn(flow);
   const enrollment = flow.getSnapshot().context.enrollment!;
-  flow.send({ type: 'otp.submit', otp: h.otp(enrollment.secret) });
+  flow.send({ type: 'otp.submit', otp: h.otp(otpEnrollment(enrollment).secret) });
   await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
   flow.send({ type: 'recoveryCodes.acknowledge' });
   h.advance(30_000); // the next code is from a fresh step: the emulator refuses replays
-  return { secret: enrollment.secret, recoveryCode: enrollment.recoveryCodes![0]! };
+  return { secret: otpEnrollment(enrollment).secret, recoveryCode: enrollment.recoveryCodes![0]! };
 }

@@ -5,6 +5,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { createMfaFlow } from '../../src/index.js';
 import { totpCode } from '../helpers/totp.js';
 import { authenticatedOutput } from './flowHarness.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 let server: Awaited<ReturnType<typeof startEmulator>>;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ it('enrols over loopback HTTP with the default tenant', async () => {
   }).start();
   flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
   await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }), { timeout: 10_000 });
-  const { secret } = flow.getSnapshot().context.enrollment!;
+  const { secret } = otpEnrollment(flow.getSnapshot().context.enrollment);
   flow.send({ type: 'otp.submit', otp: totpCode(secret, Date.now()) });
   await waitFor(flow, (s) => s.status === 'done', { timeout: 10_000 });
   expect(flow.getSnapshot().value).toBe('authenticated');

@@ -6,6 +6,7 @@ import { createMfaFlow, type MfaFlowActor, type MfaFlowMachine, type MfaIntent }
 import { TEST_SIGNING_KEY } from '../helpers/signingKey.js';
 import { createTestClock, type TestClock } from '../helpers/testClock.js';
 import { totpCode, wrongTotpCode } from '../helpers/totp.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 export const USER = { email: 'demo@example.com', password: 'demo-password' } as const;
 const TOTP_STEP_MS = 30_000;
@@ -86,17 +87,17 @@ export async function runFirstEnrollment(tenant: Tenant, inspect: Inspect): Prom
   const recoveryCode = enrollment.recoveryCodes[0];
   secrets.push(
     { what: 'mfa_token', value: mfaToken },
-    { what: 'OTP secret', value: enrollment.secret },
-    { what: 'barcode_uri', value: enrollment.barcodeUri },
+    { what: 'OTP secret', value: otpEnrollment(enrollment).secret },
+    { what: 'barcode_uri', value: otpEnrollment(enrollment).barcodeUri },
     { what: 'recovery code', value: recoveryCode },
   );
 
-  const wrong = wrongTotpCode(enrollment.secret, tenant.clock.now());
+  const wrong = wrongTotpCode(otpEnrollment(enrollment).secret, tenant.clock.now());
   flow.send({ type: 'otp.submit', otp: wrong });
   secrets.push({ what: 'wrong OTP typed', value: wrong });
   await settle(flow, { step: { awaitingConfirmation: 'idle' } });
 
-  const otp = nextOtp(tenant, enrollment.secret);
+  const otp = nextOtp(tenant, otpEnrollment(enrollment).secret);
   flow.send({ type: 'otp.submit', otp });
   secrets.push({ what: 'OTP typed', value: otp });
   await settle(flow, { step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } });
@@ -140,10 +141,10 @@ export async function runEnrollWhileEnrolled(tenant: Tenant, existingSecret: str
   if (!enrollToken || !enrollment) throw new Error('second enrollment incomplete');
   secrets.push(
     { what: 'enroll token', value: enrollToken },
-    { what: 'second OTP secret', value: enrollment.secret },
-    { what: 'second barcode_uri', value: enrollment.barcodeUri },
+    { what: 'second OTP secret', value: otpEnrollment(enrollment).secret },
+    { what: 'second barcode_uri', value: otpEnrollment(enrollment).barcodeUri },
   );
-  const confirm = nextOtp(tenant, enrollment.secret);
+  const confirm = nextOtp(tenant, otpEnrollment(enrollment).secret);
   flow.send({ type: 'otp.submit', otp: confirm });
   secrets.push({ what: 'OTP typed', value: confirm });
   await settle(flow, 'authenticated');

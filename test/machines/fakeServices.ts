@@ -9,7 +9,8 @@ type ServiceName =
   | 'associate'
   | 'listAuthenticators'
   | 'challenge'
-  | 'verifyOtp'
+  | 'verifyCode'
+  | 'pollDevice'
   | 'verifyRecoveryCode';
 
 export type Reply = { ok: unknown } | { fail: MfaErrorCode; retryAfterMs?: number } | 'hang';
@@ -43,7 +44,8 @@ export function scriptedMachine(script: Partial<Record<ServiceName, Reply[]>>) {
       associate: service('associate'),
       listAuthenticators: service('listAuthenticators'),
       challenge: service('challenge'),
-      verifyOtp: service('verifyOtp'),
+      verifyCode: service('verifyCode'),
+      pollDevice: service('pollDevice'),
       verifyRecoveryCode: service('verifyRecoveryCode'),
     },
   });
@@ -51,5 +53,13 @@ export function scriptedMachine(script: Partial<Record<ServiceName, Reply[]>>) {
 }
 
 export const TOKENS = { accessToken: 'at', tokenType: 'Bearer', expiresIn: 600 };
-export const ENROLLMENT = { secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/x:y?secret=JBSWY3DPEHPK3PXP' };
+export const ENROLLMENT = { factor: 'otp', secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/x:y?secret=JBSWY3DPEHPK3PXP' } as const;
 export const otp = (id: string, active = true) => ({ id, authenticatorType: 'otp', active });
+/** An out-of-band authenticator as listed: `sms`, `voice`, `email` or `auth0` (push). */
+export const oob = (id: string, oobChannel: string, name?: string, active = true) => ({
+  id,
+  authenticatorType: 'oob',
+  oobChannel,
+  active,
+  ...(name === undefined ? {} : { name }),
+});

@@ -2,7 +2,8 @@
 // every state keeps. Flows over real HTTP live in test/flow.
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, waitFor } from 'xstate';
-import { ENROLLMENT, TOKENS, otp, scriptedMachine, type Reply } from './fakeServices.js';
+import { ENROLLMENT, TOKENS, oob, otp, scriptedMachine, type Reply } from './fakeServices.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 const INPUT = { mfaAudience: 'https://tenant.test/mfa/' } as const;
 
@@ -53,7 +54,7 @@ describe('routing', () => {
   it('an enroll intent associates first and shows the secret', async () => {
     const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['A'.repeat(24)] } }] }, { intent: 'enroll' });
     await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
-    expect(actor.getSnapshot().context.enrollment?.secret).toBe(ENROLLMENT.secret);
+    expect(otpEnrollment(actor.getSnapshot().context.enrollment).secret).toBe(ENROLLMENT.secret);
     expect(actor.getSnapshot().hasTag('needsCode')).toBe(true);
   });
 });
@@ -78,22 +79,43 @@ describe('never loops between associate and listing', () => {
 });
 
 describe('listing', () => {
-  it('several OTP authenticators wait for a choice; an unknown id is refused', async () => {
-    const { actor, calls } = start({
-      listAuthenticators: [{ ok: [otp('totp|a'), otp('totp|b'), otp('totp|old', false), { id: 'recovery-code|r', authenticatorType: 'recovery-code', active: true }] }],
-      challenge: [{ ok: undefined }],
-    });
-    await waitFor(actor, (s) => s.matches({ step: { listing: 'choosing' } }));
-    expect(actor.getSnapshot().context.authenticators.map((a) => a.id)).toEqual(['totp|a', 'totp|b']);
-    actor.send({ type: 'authenticator.select', authenticatorId: 'totp|old' });
-    expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
-    actor.send({ type: 'authenticator.select', authenticatorId: 'totp|b' });
+  it('several authenticator apps need no choice: a code of any of them works (the mfa-otp grant names none)', async () => {
+    const { actor, calls } = start({ listAuthenticators: [{ ok: [otp('totp|a'), otp('totp|b')] }], challenge: [{ ok: {} }] });
     await waitFor(actor, (s) => s.matches({ step: 'verifying' }));
-    expect(calls.find((c) => c.service === 'challenge')?.input).toEqual({ mfaToken: 'mfa-token', authenticatorId: 'totp|b' });
+    expect(calls.find((c) => c.service === 'challenge')?.input).toEqual({ mfaToken: 'mfa-token', authenticatorId: 'totp|a', factor: 'otp' });
   });
 
-  it('only non-OTP factors → failed with unsupported_factor', async () => {
-    const { actor } = start({ listAuthenticators: [{ ok: [{ id: 'sms|1', authenticatorType: 'oob', active: true }] }] });
+  it('different factors wait for a choice, each with a label a person reads; an unknown id is refused', async () => {
+    const { actor, calls } = start({
+      listAuthenticators: [{ ok: [
+        otp('totp|a'),
+        oob('sms|d1', 'sms', 'XXXXXXXX0123'),
+        oob('voice|d1', 'voice', 'XXXXXXXX0123'),
+        oob('email|e1', 'email', 'j***@example.com'),
+        oob('push|p1', 'auth0', 'Pixel 8'),
+        otp('totp|old', false),
+        { id: 'recovery-code|r', authenticatorType: 'recovery-code', active: true },
+      ] }],
+      challenge: [{ ok: { oobCode: 'oob-1' } }],
+    });
+    await waitFor(actor, (s) => s.matches({ step: { listing: 'choosing' } }));
+    expect(actor.getSnapshot().context.authenticators).toEqual([
+      { id: 'totp|a', factor: 'otp', label: 'Authenticator app' },
+      { id: 'sms|d1', factor: 'sms', label: 'SMS to ••••0123' },
+      { id: 'voice|d1', factor: 'voice', label: 'Call to ••••0123' },
+      { id: 'email|e1', factor: 'email', label: 'Email to j••@example.com' },
+      { id: 'push|p1', factor: 'push', label: 'Push to your phone' },
+    ]);
+    actor.send({ type: 'authenticator.select', authenticatorId: 'totp|old' });
+    expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
+    actor.send({ type: 'authenticator.select', authenticatorId: 'sms|d1' });
+    await waitFor(actor, (s) => s.matches({ step: 'verifying' }));
+    expect(calls.find((c) => c.service === 'challenge')?.input).toEqual({ mfaToken: 'mfa-token', authenticatorId: 'sms|d1', factor: 'sms' });
+    expect(actor.getSnapshot().context.oobCode).toBe('oob-1');
+  });
+
+  it('only factors this chart does not know (e.g. WebAuthn) → failed with unsupported_factor', async () => {
+    const { actor } = start({ listAuthenticators: [{ ok: [{ id: 'webauthn|1', authenticatorType: 'webauthn-roaming', active: true }] }] });
     await waitFor(actor, (s) => s.matches('failed'));
     expect(actor.getSnapshot().context.error?.code).toBe('unsupported_factor');
   });
@@ -101,7 +123,7 @@ describe('listing', () => {
 
 describe('codes', () => {
   async function atVerifying(verify: Reply[], extra: Parameters<typeof scriptedMachine>[0] = {}) {
-    const started = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: verify, ...extra });
+    const started = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: {} }], verifyCode: verify, ...extra });
     await waitFor(started.actor, (s) => s.matches({ step: { verifying: 'idle' } }));
     return started;
   }
@@ -114,7 +136,7 @@ describe('codes', () => {
     }
     actor.send({ type: 'recoveryCode.submit', recoveryCode: 'too-short' });
     expect(actor.getSnapshot().context.error?.code).toBe('invalid_recovery_code');
-    expect(count('verifyOtp') + count('verifyRecoveryCode')).toBe(0);
+    expect(count('verifyCode') + count('verifyRecoveryCode')).toBe(0);
     expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
   });
 
@@ -144,7 +166,7 @@ describe('codes', () => {
     expect(value(actor)).toEqual({ locked: 'ready' });
     actor.send({ type: 'retry' });
     expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
-    expect(count('verifyOtp')).toBe(1);
+    expect(count('verifyCode')).toBe(1);
   });
 
   it('another 429 waits the advised time, then re-sends the same code once', async () => {
@@ -153,17 +175,17 @@ describe('codes', () => {
     await waitFor(actor, (s) => s.matches('rateLimited'));
     expect(actor.getSnapshot().hasTag('busy')).toBe(true);
     clock.increment(1_999);
-    expect(count('verifyOtp')).toBe(1);
+    expect(count('verifyCode')).toBe(1);
     clock.increment(1);
     await waitFor(actor, (s) => s.status === 'done');
-    expect(calls.filter((c) => c.service === 'verifyOtp').map((c) => c.input.otp)).toEqual(['654321', '654321']);
+    expect(calls.filter((c) => c.service === 'verifyCode').map((c) => c.input.otp)).toEqual(['654321', '654321']);
     expect(actor.getSnapshot().context.submission).toBeNull();
   });
 });
 
 describe('rules every state keeps', () => {
   it('the MFA token lifetime runs as a timer back to needMfaToken', async () => {
-    const { actor, clock } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }] }, { mfaTokenTtlMs: 60_000 });
+    const { actor, clock } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: {} }] }, { mfaTokenTtlMs: 60_000 });
     await waitFor(actor, (s) => s.matches({ step: 'verifying' }));
     clock.increment(59_999);
     expect(actor.getSnapshot().matches({ step: 'verifying' })).toBe(true);
@@ -210,21 +232,21 @@ describe('rules every state keeps', () => {
   });
 
   it('a failed verify resumes at the code input, not by re-sending an old code', async () => {
-    const { actor, count } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: undefined }], verifyOtp: [{ fail: 'network' }] });
+    const { actor, count } = start({ listAuthenticators: [{ ok: [otp('totp|a')] }], challenge: [{ ok: {} }], verifyCode: [{ fail: 'network' }] });
     await waitFor(actor, (s) => s.matches({ step: { verifying: 'idle' } }));
     actor.send({ type: 'otp.submit', otp: '111111' });
     await waitFor(actor, (s) => s.matches('failed'));
     expect(actor.getSnapshot().context.submission).toBeNull();
     actor.send({ type: 'retry' });
     expect(value(actor)).toEqual({ step: { verifying: 'idle' } });
-    expect(count('verifyOtp')).toBe(1);
+    expect(count('verifyCode')).toBe(1);
   });
 });
 
 describe('enrolment', () => {
   it('first association shows recovery codes and waits for an acknowledgement', async () => {
     const { actor } = start(
-      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyCode: [{ ok: TOKENS }] },
       { intent: 'enroll' },
     );
     await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
@@ -236,7 +258,7 @@ describe('enrolment', () => {
 
   it('reading the recovery codes takes as long as it takes: the MFA token timer no longer runs', async () => {
     const { actor, clock } = start(
-      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyCode: [{ ok: TOKENS }] },
       { intent: 'enroll', mfaTokenTtlMs: 60_000 },
     );
     await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
@@ -250,7 +272,7 @@ describe('enrolment', () => {
   });
 
   it('a finished flow keeps no MFA token, OTP secret or recovery codes', async () => {
-    const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] }, { intent: 'enroll' });
+    const { actor } = start({ associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyCode: [{ ok: TOKENS }] }, { intent: 'enroll' });
     await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
     actor.send({ type: 'otp.submit', otp: '123456' });
     await waitFor(actor, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
@@ -270,7 +292,7 @@ describe('enrolment', () => {
 
   it('the acknowledgement can be switched off', async () => {
     const { actor } = start(
-      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyOtp: [{ ok: TOKENS }] },
+      { associate: [{ ok: { ...ENROLLMENT, recoveryCodes: ['R'.repeat(24)] } }], verifyCode: [{ ok: TOKENS }] },
       { intent: 'enroll', requireRecoveryCodeAck: false },
     );
     await waitFor(actor, (s) => s.matches({ step: 'awaitingConfirmation' }));
@@ -284,8 +306,8 @@ describe('enrolment', () => {
       {
         associate: [{ fail: 'already_enrolled' }, { ok: ENROLLMENT }],
         listAuthenticators: [{ ok: [otp('totp|a')] }],
-        challenge: [{ ok: undefined }],
-        verifyOtp: [{ ok: { ...TOKENS, accessToken: 'enroll-at' } }, { ok: TOKENS }],
+        challenge: [{ ok: {} }],
+        verifyCode: [{ ok: { ...TOKENS, accessToken: 'enroll-at' } }, { ok: TOKENS }],
       },
       { intent: 'enroll' },
     );
@@ -295,8 +317,8 @@ describe('enrolment', () => {
     actor.send({ type: 'otp.submit', otp: '222222' });
     await waitFor(actor, (s) => s.status === 'done');
     const byService = (name: string) => calls.filter((c) => c.service === name).map((c) => c.input);
-    expect(byService('associate')).toEqual([{ bearer: 'mfa-token' }, { bearer: 'enroll-at' }]);
-    expect(byService('verifyOtp')).toEqual([
+    expect(byService('associate')).toEqual([{ bearer: 'mfa-token', factor: 'otp' }, { bearer: 'enroll-at', factor: 'otp' }]);
+    expect(byService('verifyCode')).toEqual([
       { mfaToken: 'mfa-token', otp: '111111', audience: 'https://tenant.test/mfa/', scope: 'enroll' },
       { mfaToken: 'mfa-token', otp: '222222' },
     ]);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { MfaFlowActor } from '../../src/index.js';
 import { persistFlow, readFlowRecord } from '../../src/persist/index.js';
 import { createFlowHarness, enrollDemoUser, settled, signIn, type FlowHarness } from '../flow/flowHarness.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 type Action =
   | { kind: 'rightCode' }
@@ -47,7 +48,7 @@ async function perform(world: World, step: Action) {
   const { h, flow } = world;
   const { context } = flow.getSnapshot();
   // During enrolment the right code is the new secret's; otherwise the enrolled one's.
-  const secret = flow.getSnapshot().matches({ step: 'awaitingConfirmation' }) ? context.enrollment?.secret : world.secret;
+  const secret = flow.getSnapshot().matches({ step: 'awaitingConfirmation' }) ? otpEnrollment(context.enrollment).secret : world.secret;
   switch (step.kind) {
     case 'rightCode':
       if (secret) flow.send({ type: 'otp.submit', otp: h.otp(secret) });

@@ -5,6 +5,7 @@ import { waitFor } from 'xstate';
 import { MFA_FLOW_MACHINE_VERSION, type MfaFlowActor } from '../../src/index.js';
 import { persistFlow, readFlowRecord, type FlowRecord, type ResumableFlow } from '../../src/persist/index.js';
 import { authenticatedOutput, createFlowHarness, enrollDemoUser, settled, signIn, type Fault, type FlowHarness } from '../flow/flowHarness.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 /** Holds every request matching `match` until `release()`. `reached` settles when one arrives,
  *  `answered` once the emulator has answered it (after the release). */
@@ -54,7 +55,7 @@ describe('persist and restore', () => {
     const before = h.requests.length;
     const second = h.flow({ intent: 'enroll', resume: resumable(record, h) }).start();
     expect(second.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
-    const { secret } = second.getSnapshot().context.enrollment!;
+    const { secret } = otpEnrollment(second.getSnapshot().context.enrollment);
     second.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(second, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }));
     second.send({ type: 'recoveryCodes.acknowledge' });

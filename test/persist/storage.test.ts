@@ -14,6 +14,7 @@ import {
   type WebStorageLike,
 } from '../../src/persist/index.js';
 import { createFlowHarness, signIn } from '../flow/flowHarness.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 /** A minimal Web Storage over a Map (the browser test covers the real sessionStorage). */
 function mapStorage(): WebStorageLike & { map: Map<string, string> } {
@@ -94,7 +95,7 @@ describe('encryption at rest (JWE)', () => {
     const storage = mapStorage();
     await saveFlow(createWebStorageSnapshotStore(storage), 'k', record, { encryptionKey: key, now: h.now });
     const stored = storage.getItem('k')!;
-    for (const secret of [mfaToken!, enrollment!.secret, enrollment!.barcodeUri, ...enrollment!.recoveryCodes!]) {
+    for (const secret of [mfaToken!, otpEnrollment(enrollment).secret, otpEnrollment(enrollment).barcodeUri, ...enrollment!.recoveryCodes!]) {
       expect(stored).not.toContain(secret);
     }
     expect(stored.split('.')).toHaveLength(5);

@@ -14,6 +14,7 @@ import { USER } from '../model/world.js';
 import { commandArbitraries, finish, SubmitCredentials, type FlowModel } from './commands.js';
 import { FlowSystem } from './flowSystem.js';
 import { DEEP, describeRun, runSettings, watchUnhandledRejections } from './runSettings.js';
+import { otpEnrollment } from '../helpers/enrollment.js';
 
 const unhandled = watchUnhandledRejections();
 afterAll(() => unhandled.stop());
@@ -95,8 +96,8 @@ class Secrets {
     const add = (v: string | null | undefined) => v && this.values.add(v);
     add(context.mfaToken);
     add(context.enrollToken);
-    add(context.enrollment?.secret);
-    add(context.enrollment?.barcodeUri);
+    add(otpEnrollment(context.enrollment).secret);
+    add(otpEnrollment(context.enrollment).barcodeUri);
     for (const code of context.enrollment?.recoveryCodes ?? []) add(code);
     add(context.tokens?.accessToken);
     add(context.tokens?.idToken);

@@ -86,6 +86,7 @@ export async function runAutoDemo(options: AutoOptions): Promise<AutoResult> {
     noCode,
     async (enrollment, error) => {
       if (error) throw new AutoStop(error.message);
+      if (enrollment.factor !== 'otp') throw new AutoStop(`enroll: expected an authenticator app, the server enrolled ${enrollment.factor}`);
       kept.app = authenticatorFor(enrollment);
       print(`[1/3] enroll: secret ${enrollment.secret}`);
       print('[1/3] enroll: confirming with the current code, computed from the secret');

@@ -2,12 +2,12 @@
 // and a clock that can move to the next 30 s step, since a server refuses a step's code twice.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret, TOTP, URI } from 'otpauth';
-import type { Enrollment } from '../../index.js';
+import type { OtpEnrollment } from '../../index.js';
 
 const PERIOD_MS = 30_000;
 
 /** The authenticator an app would make from the QR code: the barcode URI's parameters, else RFC 6238 defaults. */
-export function authenticatorFor(enrollment: Enrollment): TOTP {
+export function authenticatorFor(enrollment: OtpEnrollment): TOTP {
   try {
     const parsed = URI.parse(enrollment.barcodeUri);
     if (parsed instanceof TOTP) return parsed;

@@ -1,7 +1,7 @@
 // Drives one MFA flow to its end by answering whatever the chart waits for. The answers come
 // from a Responder: a person at the terminal, or `--auto` computing codes from the secret.
 import { waitFor } from 'xstate';
-import type { AuthenticatedOutput, Authenticator, Enrollment, FlowError, MfaFlowActor, MfaFlowEvent } from '../../index.js';
+import type { AuthenticatedOutput, ChallengeableAuthenticator, Enrollment, FlowError, MfaFlowActor, MfaFlowEvent } from '../../index.js';
 
 type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
 
@@ -14,7 +14,7 @@ export interface Responder {
   /** Called once per new enrollment with `error` undefined, then again after each wrong code. */
   enrollmentCode(enrollment: Enrollment, error: FlowError | undefined): Promise<string | null>;
   acknowledgeRecoveryCodes(codes: string[]): Promise<boolean>;
-  chooseAuthenticator(authenticators: Authenticator[]): Promise<string | null>;
+  chooseAuthenticator(authenticators: ChallengeableAuthenticator[]): Promise<string | null>;
   verificationCode(error: FlowError | undefined): Promise<CodeAnswer | null>;
   /** The flow is locked out; the chart itself waits `waitMs` before a retry is possible. */
   lockedOut(error: FlowError, waitMs: number): void;
@@ -91,8 +91,7 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder, hooks:
       if (!(await responder.acknowledgeRecoveryCodes(snapshot.context.enrollment?.recoveryCodes ?? []))) return stop();
       send({ type: 'recoveryCodes.acknowledge' });
     } else if (snapshot.matches({ step: { listing: 'choosing' } })) {
-      const apps = snapshot.context.authenticators.filter((a) => a.authenticatorType === 'otp');
-      const authenticatorId = await responder.chooseAuthenticator(apps);
+      const authenticatorId = await responder.chooseAuthenticator(snapshot.context.authenticators);
       if (authenticatorId === null) return stop();
       send({ type: 'authenticator.select', authenticatorId });
     } else if (snapshot.matches({ step: { verifying: 'idle' } })) {

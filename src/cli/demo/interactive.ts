@@ -1,8 +1,7 @@
 // The terminal demo's person-at-the-keyboard side: prompts with defaults shown, the QR code drawn
 // in the terminal, the secret and recovery codes as text. Never echoes a password or a token.
 import QRCode from 'qrcode';
-import type { Authenticator, Enrollment, FlowError } from '../../index.js';
-import { interchangeableApp } from './authenticatorChoice.js';
+import type { ChallengeableAuthenticator, Enrollment, FlowError } from '../../index.js';
 import type { CodeAdvice } from './codeAdvice.js';
 import type { CodeAnswer, Responder } from './driveFlow.js';
 import type { Prompter } from './prompter.js';
@@ -55,15 +54,9 @@ export function interactiveResponder({ prompter, print, defaults, advice }: Inte
       return (await prompter.ask('Press Enter once you have saved it: ')) !== null;
     },
 
-    async chooseAuthenticator(authenticators: Authenticator[]) {
-      const anyApp = interchangeableApp(authenticators);
-      if (anyApp) {
-        // The server takes a code from any of them: nothing to choose.
-        print(`You have ${authenticators.length} authenticator apps; a code from any of them works.`);
-        return anyApp.id;
-      }
-      print('You have several authenticators:');
-      authenticators.forEach((app, index) => print(`  ${index + 1}. ${app.name ?? app.id}`));
+    async chooseAuthenticator(authenticators: ChallengeableAuthenticator[]) {
+      print('How do you want to confirm it is you?');
+      authenticators.forEach((authenticator, index) => print(`  ${index + 1}. ${authenticator.label}`));
       for (;;) {
         const answer = await prompter.ask(`Which one [1-${authenticators.length}, Enter for 1]: `);
         if (answer === null) return null;
@@ -96,6 +89,10 @@ export function interactiveResponder({ prompter, print, defaults, advice }: Inte
 
 async function showEnrollment(enrollment: Enrollment, print: (line: string) => void): Promise<void> {
   print('');
+  if (enrollment.factor !== 'otp') {
+    print('A code is on its way: type it below.');
+    return;
+  }
   print('Scan this QR code with your authenticator app (Google Authenticator, 1Password, Aegis…):');
   try {
     print(await QRCode.toString(enrollment.barcodeUri, { type: 'terminal', small: true }));

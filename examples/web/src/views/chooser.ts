@@ -1,29 +1,17 @@
-// listing.choosing: the chart asks which authenticator to challenge. When all of them are
-// authenticator apps the answer changes nothing (the server takes a code from any of them), so
-// the page answers for the user with the first and says so; otherwise it asks.
-import { interchangeableApp } from '../../../../src/cli/demo/authenticatorChoice.js';
+// listing.choosing: the chart asks which of the user's factors to challenge (it picks by itself
+// when there is nothing to choose: one factor, or only authenticator apps).
 import { h } from '../dom.js';
 import type { ViewFactory } from './view.js';
 
 export const chooserView: ViewFactory = (snapshot, context) => {
   const authenticators = snapshot.context.authenticators;
-  const anyApp = interchangeableApp(authenticators);
-  if (anyApp) {
-    let shown = true;
-    // After this snapshot has been handled, not from within it; not at all once the screen is gone.
-    queueMicrotask(() => {
-      if (shown) context.send({ type: 'authenticator.select', authenticatorId: anyApp.id });
-    });
-    const text = h('p', { 'data-testid': 'working' }, `You have ${authenticators.length} authenticator apps; a code from any of them works.`);
-    return { root: h('section', { 'aria-label': 'In progress' }, text), dispose: () => void (shown = false) };
-  }
 
   const options = authenticators.map((authenticator, index) =>
     h(
       'label',
       { class: 'choice' },
       h('input', { type: 'radio', name: 'authenticator', value: authenticator.id, checked: index === 0, 'data-testid': 'authenticator-option' }),
-      h('span', {}, authenticator.name ?? authenticator.authenticatorType, ' ', h('small', {}, `(${authenticator.id})`)),
+      h('span', {}, authenticator.label),
     ),
   );
   const form = h(

@@ -6,7 +6,7 @@ import { groupsOfFour, otpInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
 export const enrollView: ViewFactory = (snapshot, context) => {
-  const enrollment = snapshot.context.enrollment;
+  const enrollment = snapshot.context.enrollment?.factor === 'otp' ? snapshot.context.enrollment : null;
   const secret = enrollment?.secret ?? '';
   const otp = otpInput();
   const qrSlot = h('div', { class: 'qr-slot' }, 'Drawing the QR code…');
