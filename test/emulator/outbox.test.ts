@@ -2,6 +2,7 @@
 // channel), DELETE, `emulator.outbox` from code, one message-log line per message, codes never in
 // the request log, error bodies, events or the store dump; CORS for a browser page; and every
 // emulator-only route under /emulator/v1, clear of Auth0's paths.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { EMULATOR_PREFIX, EMULATOR_ROUTES } from '../../src/emulator/index.js';
 import { DEMO, expectError } from '../helpers/emulatorHarness.js';
@@ -153,6 +154,11 @@ describe('emulator-only routes', () => {
         'GET /.well-known/jwks.json',
       ].sort(),
     );
+  });
+
+  test('docs/emulator.md lists every one of them', () => {
+    const docs = readFileSync(new URL('../../docs/emulator.md', import.meta.url), 'utf8');
+    for (const [method, path] of EMULATOR_ROUTES) expect(docs).toContain(`${method} ${path.replace(':id', '{id}')}`);
   });
 
   test('unknown paths under the prefix are 404 in the envelope', async () => {
