@@ -169,12 +169,17 @@ describe('the device\'s routes', () => {
 });
 
 describe('automatic modes', () => {
-  test('auto-accept: the device scans every push enrollment and accepts every request by itself', async () => {
-    const h = createOobHarness({ push: 'auto-accept' });
+  /** A push association the device scanned by itself: the first poll confirms it. */
+  async function enrolledBySelf(h: OobHarness) {
     const mfa = await h.mfaToken();
     const association = await h.associateOob(mfa, oobAssociation('push'));
     expect((await h.verifyOob(mfa, association.body.oob_code)).status).toBe(200);
-    const authenticatorId = h.emulator.store.authenticators(DEMO.email).find((a) => a.type === 'push')?.id ?? '';
+    return { mfa, authenticatorId: h.emulator.store.authenticators(DEMO.email).find((a) => a.type === 'push')?.id ?? '' };
+  }
+
+  test('auto-accept: the device scans every push enrollment and accepts every request by itself', async () => {
+    const h = createOobHarness({ push: 'auto-accept' });
+    const { authenticatorId } = await enrolledBySelf(h);
     const second = await h.mfaToken();
     const challenge = await h.challengeOob(second, authenticatorId);
     expect((await h.verifyOob(second, challenge.body.oob_code)).status).toBe(200);
@@ -186,10 +191,7 @@ describe('automatic modes', () => {
 
   test('auto-reject: enrollments are scanned, every request refused', async () => {
     const h = createOobHarness({ push: 'auto-reject' });
-    const mfa = await h.mfaToken();
-    const association = await h.associateOob(mfa, oobAssociation('push'));
-    expect((await h.verifyOob(mfa, association.body.oob_code)).status).toBe(200);
-    const authenticatorId = h.emulator.store.authenticators(DEMO.email).find((a) => a.type === 'push')?.id ?? '';
+    const { mfa, authenticatorId } = await enrolledBySelf(h);
     const challenge = await h.challengeOob(mfa, authenticatorId);
     expectError(await h.verifyOob(mfa, challenge.body.oob_code), 403, 'invalid_grant', 'MFA Authorization rejected.');
   });

@@ -4,6 +4,7 @@
 // then signs in again with that factor (push: answered through the emulated device's routes).
 // Used against a socket (startEmulator) and against the `npx mfa-flow emulator` process.
 import { expect } from 'vitest';
+import { requestInit, type RequestSpec } from './requestInit.js';
 
 export type ScriptFactor = 'sms' | 'voice' | 'email' | 'push';
 export const SCRIPT_GRANTS = {
@@ -93,18 +94,8 @@ export async function enrollThenSignIn(target: ScriptTarget, factor: ScriptFacto
 }
 
 function callerFor(baseUrl: string) {
-  return async (method: string, path: string, init: { form?: Record<string, string>; json?: unknown; bearer?: string } = {}): Promise<Answer> => {
-    const headers: Record<string, string> = {};
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    }
-    if (init.bearer !== undefined) headers['authorization'] = `Bearer ${init.bearer}`;
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  return async (method: string, path: string, spec: RequestSpec = {}): Promise<Answer> => {
+    const response = await fetch(`${baseUrl}${path}`, requestInit(method, spec));
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
   };
