@@ -98,6 +98,9 @@ export class EmulatedGuardian implements EmulatorGuardian {
 
   /** A push association was made: show its barcode to the device, which scans it at once in an auto mode. */
   enrollmentStarted(user: UserRecord, push: PushAuthenticator, barcodeUri: string): void {
+    // Barcodes of enrollments no longer pending (expired, discarded) are of no use to anyone.
+    const pending = new Set(this.#store.oob.pending().map((t) => t.authenticatorId));
+    for (const id of this.#barcodes.keys()) if (!pending.has(id)) this.#barcodes.delete(id);
     this.#barcodes.set(push.id, barcodeUri);
     if (this.mode === 'manual') {
       this.#outbox.note(`push enrollment for ${emailForLog(user.email)}: scan it with POST /emulator/v1/guardian/devices {"barcodeUri": …}`);
