@@ -7,6 +7,7 @@ import { EXAMPLES, type ExampleName } from '../examples/server/buildExample.js';
 import { DEFAULT_DEMO_HOST, DEFAULT_DEMO_PORT, startDemoServer, type DemoServerOptions } from '../examples/server/demoServer.js';
 import { portFlag } from '../src/cli/flags.js';
 import { startedByNpm, untilStopSignal } from '../src/cli/untilStopSignal.js';
+import { DOMAIN_PATTERN } from '../src/api/protocol.js';
 
 const USAGE = `Usage: npm start -- [options]
        npm run example:react -- [options]
@@ -52,7 +53,7 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
   }
   if (values.host !== undefined) options.host = values.host;
   if (values.domain !== undefined) {
-    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new Error('--domain must be a host name, e.g. tenant.eu.auth0.com');
+    if (!DOMAIN_PATTERN.test(values.domain)) throw new Error('--domain must be a host name, e.g. tenant.eu.auth0.com');
     options.domain = values.domain;
     if (!values['client-id']) throw new Error('--domain needs --client-id');
   } else if (values['client-id'] !== undefined || values['client-secret'] !== undefined) {

@@ -15,6 +15,7 @@ import { interactiveResponder } from './demo/interactive.js';
 import { Prompter, type PrompterStreams } from './demo/prompter.js';
 import { portFlag, UsageError } from './flags.js';
 import { DEFAULT_INSPECT_PORT } from './inspectorCommand.js';
+import { DOMAIN_PATTERN } from '../api/protocol.js';
 
 const USAGE = `Usage: mfa-flow demo [options]
 
@@ -82,7 +83,7 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
     }
     return flags;
   }
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(values.domain)) throw new UsageError('--domain must be a host name, e.g. tenant.eu.auth0.com');
+  if (!DOMAIN_PATTERN.test(values.domain)) throw new UsageError('--domain must be a host name, e.g. tenant.eu.auth0.com');
   if (!values['client-id']) throw new UsageError('--domain needs --client-id');
   flags.tenant = {
     domain: values.domain,

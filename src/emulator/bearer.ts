@@ -3,11 +3,11 @@
 import type { Context } from 'hono';
 import type { EmulatorDeps } from './deps.js';
 import { EmulatorError } from './errors.js';
-import type { UserRecord } from './store.js';
+import type { MfaTokenRecord, UserRecord } from './store.js';
 
 export type MfaApiCaller =
-  | { via: 'mfa_token'; user: UserRecord }
-  | { via: 'access_token'; user: UserRecord; scopes: ReadonlySet<string> };
+  | { via: 'mfa_token'; user: UserRecord; mfaToken: MfaTokenRecord }
+  | { via: 'access_token'; user: UserRecord; scopes: ReadonlySet<string>; clientId: string | undefined };
 
 export type MfaApiScope = 'enroll' | 'read:authenticators' | 'remove:authenticators';
 
@@ -25,13 +25,13 @@ export async function authenticateBearer(c: Context, deps: EmulatorDeps): Promis
     if (!check.ok) throw invalidToken(check.reason === 'expired' ? 'The access token is expired.' : 'Invalid access token.');
     const user = deps.store.findUserById(check.sub);
     if (!user) throw invalidToken('Invalid access token.');
-    return { via: 'access_token', user, scopes: check.scopes };
+    return { via: 'access_token', user, scopes: check.scopes, clientId: check.clientId };
   }
 
   const lookup = deps.store.lookupMfaToken(token);
   if (lookup.status === 'unknown') throw invalidToken('Invalid token.');
   if (lookup.status === 'expired') throw new EmulatorError(401, 'expired_token', 'mfa_token is expired');
-  return { via: 'mfa_token', user: lookup.user };
+  return { via: 'mfa_token', user: lookup.user, mfaToken: lookup.record };
 }
 
 export function requireScope(caller: MfaApiCaller, scope: MfaApiScope): void {

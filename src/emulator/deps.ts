@@ -1,5 +1,8 @@
-// What every route handler is given: the resolved tenant config, the data store and the
-// token issuer. Built once per emulator in app.ts.
+// What every route handler is given: the resolved tenant config, the data store, the token
+// issuer, the outbox of messages "sent" and the emulated Guardian device. Built once per
+// emulator in app.ts.
+import type { EmulatedGuardian } from './oob/guardian.js';
+import type { Outbox } from './oob/outbox.js';
 import type { ResolvedConfig } from './options.js';
 import type { TenantStore } from './store.js';
 import type { TokenIssuer } from './tokens.js';
@@ -8,4 +11,6 @@ export interface EmulatorDeps {
   config: ResolvedConfig;
   store: TenantStore;
   tokens: TokenIssuer;
+  outbox: Outbox;
+  guardian: EmulatedGuardian;
 }

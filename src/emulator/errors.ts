@@ -16,10 +16,16 @@ export type EmulatorErrorCode =
   | 'access_denied'
   | 'unsupported_challenge_type'
   | 'too_many_attempts'
+  /** Too many messages (SMS, voice, email, push) for one user. */
+  | 'too_many_requests'
+  /** Push: the device has not answered yet (RFC 8628's name, as Auth0 uses it). */
+  | 'authorization_pending'
+  /** Push: polled faster than the interval. */
+  | 'slow_down'
   | 'not_found'
   | 'server_error';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
 
 export class EmulatorError extends Error {
   override readonly name = 'EmulatorError';
@@ -53,3 +59,20 @@ export const expiredMfaTokenGrant = (): EmulatorError =>
   new EmulatorError(403, 'expired_token', 'mfa_token is expired');
 export const foreignMfaToken = (): EmulatorError =>
   new EmulatorError(403, 'invalid_grant', 'mfa_token not issued to this client');
+
+/**
+ * A 429 from one of the per-user buckets (code attempts, messages), with the rate-limit headers:
+ * `x-ratelimit-reset` is the epoch second the next token comes back, `Retry-After` the seconds to it.
+ */
+export function rateLimited(
+  error: 'too_many_attempts' | 'too_many_requests',
+  description: string,
+  bucket: { limit: number; nextAt: number; now: number },
+): EmulatorError {
+  return new EmulatorError(429, error, description, {}, {
+    'x-ratelimit-limit': String(bucket.limit),
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String(Math.ceil(bucket.nextAt / 1000)),
+    'retry-after': String(Math.max(1, Math.ceil((bucket.nextAt - bucket.now) / 1000))),
+  });
+}

@@ -16,6 +16,10 @@ export const {
   DEFAULT_CLIENT,
   DEFAULT_DOMAIN,
   DEFAULT_USER,
+  PUSH_MODES,
   SUPPORTED_GRANTS,
+  SUPPORTED_FACTORS,
+  EMULATOR_PREFIX,
+  EMULATOR_ROUTES,
 } = emulator;
 export type * from './entry.js';

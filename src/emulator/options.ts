@@ -1,20 +1,36 @@
 // Public option types of the emulator and their resolution to a complete, validated config.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { SUPPORTED_FACTORS, type FactorName } from './factors.js';
+import type { BucketPolicy } from './attemptBucket.js';
+import { isFactorName, SUPPORTED_FACTORS, type FactorName } from './factors.js';
+import { DEFAULT_MESSAGE_LIMITS, MESSAGE_GROUPS } from './oob/messageLimits.js';
 import { isWellFormedPassword } from './passwords.js';
+import type { MessageGroup } from './storeTypes.js';
+
+// Auth0's grant names live with the wire protocol, shared with the API client (src/api/protocol.ts).
+import {
+  DOMAIN_PATTERN,
+  GRANT_MFA_OOB,
+  GRANT_MFA_OTP,
+  GRANT_MFA_RECOVERY_CODE,
+  GRANT_PASSWORD,
+  GRANT_PASSWORD_REALM,
+} from '../api/protocol.js';
+
+export { GRANT_MFA_OOB, GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM };
 
 /** Grant types the emulator implements. */
-export const GRANT_PASSWORD = 'password';
-export const GRANT_PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
-export const GRANT_MFA_OTP = 'http://auth0.com/oauth/grant-type/mfa-otp';
-export const GRANT_MFA_RECOVERY_CODE = 'http://auth0.com/oauth/grant-type/mfa-recovery-code';
 export const SUPPORTED_GRANTS: readonly string[] = [
   GRANT_PASSWORD,
   GRANT_PASSWORD_REALM,
   GRANT_MFA_OTP,
+  GRANT_MFA_OOB,
   GRANT_MFA_RECOVERY_CODE,
 ];
+
+/** What the emulated Guardian device does by itself when a push enrollment or challenge comes. */
+export type PushMode = 'manual' | 'auto-accept' | 'auto-reject';
+export const PUSH_MODES: readonly PushMode[] = ['manual', 'auto-accept', 'auto-reject'];
 
 export interface EmulatorClient {
   id: string;
@@ -51,6 +67,21 @@ export interface EmulatorOptions {
    * suites share one key). Default: a new 2048-bit key per emulator.
    */
   signingKey?: JWK;
+  /** Factors users may enroll (`mfa_requirements.enroll`, POST /mfa/associate). Default: all five. */
+  factors?: readonly FactorName[];
+  /** What the emulated Guardian device does by itself. Default 'manual' (answer it over /emulator/v1/guardian/…). */
+  push?: PushMode;
+  /** Lifetime of an oob_code (enrollment or challenge), and of a pending SMS, voice, email or push association. Default 300. */
+  oobCodeTtlSeconds?: number;
+  /** The least time between two polls of one push oob_code; `slow_down` adds 5 s to it. Default 5. */
+  pollIntervalSeconds?: number;
+  /** Messages per user: `limit` at once, then one more every `refillSeconds`. */
+  messageLimits?: Partial<Record<MessageGroup, { limit?: number; refillSeconds?: number }>>;
+  /**
+   * One line per message sent (`sms to +1••••0123: 482913`): the codes are the point of it, so it
+   * is a sink of its own, never the request log.
+   */
+  messageLog?: (line: string) => void;
 }
 
 export const DEFAULT_DOMAIN = 'localhost:4010';
@@ -80,8 +111,13 @@ export interface ResolvedConfig {
   mfaTokenTtlMs: number;
   attemptLimit: number;
   attemptRefillMs: number;
-  /** Factors the tenant lets users enroll (`mfa_requirements.enroll`); every supported one for now. */
+  /** Factors the tenant lets users enroll (`mfa_requirements.enroll`, POST /mfa/associate). */
   factors: readonly FactorName[];
+  pushMode: PushMode;
+  oobCodeTtlMs: number;
+  pollIntervalMs: number;
+  messageLimits: Readonly<Record<MessageGroup, BucketPolicy>>;
+  messageLog: ((line: string) => void) | undefined;
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: ((line: string) => void) | undefined;
@@ -90,7 +126,7 @@ export interface ResolvedConfig {
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
   const domain = options.domain ?? DEFAULT_DOMAIN;
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(domain)) {
+  if (!DOMAIN_PATTERN.test(domain)) {
     throw new TypeError(`options.domain must be host[:port], got "${domain}"`);
   }
   const issuer = `https://${domain}/`;
@@ -127,12 +163,54 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedConfig {
     mfaTokenTtlMs: positiveSeconds(options.mfaTokenTtlSeconds, 600, 'mfaTokenTtlSeconds') * 1000,
     attemptLimit: positiveInteger(options.attempts?.limit, 10, 'attempts.limit'),
     attemptRefillMs: positiveSeconds(options.attempts?.refillSeconds, 360, 'attempts.refillSeconds') * 1000,
-    factors: SUPPORTED_FACTORS,
+    factors: resolveFactors(options.factors),
+    pushMode: resolvePushMode(options.push),
+    oobCodeTtlMs: positiveSeconds(options.oobCodeTtlSeconds, 300, 'oobCodeTtlSeconds') * 1000,
+    pollIntervalMs: positiveSeconds(options.pollIntervalSeconds, 5, 'pollIntervalSeconds') * 1000,
+    messageLimits: resolveMessageLimits(options.messageLimits),
+    messageLog: options.messageLog,
     clock: options.clock ?? Date.now,
     randomBytes: options.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n))),
     log: options.log,
     signingKey: options.signingKey,
   };
+}
+
+function resolveFactors(factors: readonly FactorName[] | undefined): readonly FactorName[] {
+  if (factors === undefined) return SUPPORTED_FACTORS;
+  if (!Array.isArray(factors) || factors.length === 0) throw new TypeError(`options.factors must name at least one of ${SUPPORTED_FACTORS.join(', ')}`);
+  for (const factor of factors) {
+    if (typeof factor !== 'string' || !isFactorName(factor)) {
+      throw new TypeError(`options.factors: unknown factor "${String(factor)}"; use ${SUPPORTED_FACTORS.join(', ')}`);
+    }
+  }
+  // In the one order the emulator lists them, each once.
+  return SUPPORTED_FACTORS.filter((factor) => factors.includes(factor));
+}
+
+function resolvePushMode(mode: PushMode | undefined): PushMode {
+  if (mode === undefined) return 'manual';
+  if (!PUSH_MODES.includes(mode)) throw new TypeError(`options.push must be one of ${PUSH_MODES.join(', ')}, got "${String(mode)}"`);
+  return mode;
+}
+
+function resolveMessageLimits(limits: EmulatorOptions['messageLimits']): Record<MessageGroup, BucketPolicy> {
+  const resolved = { ...DEFAULT_MESSAGE_LIMITS };
+  for (const group of Object.keys(limits ?? {})) {
+    if (!(MESSAGE_GROUPS as readonly string[]).includes(group)) throw new TypeError(`options.messageLimits: unknown budget "${group}"; use ${MESSAGE_GROUPS.join(', ')}`);
+  }
+  for (const group of MESSAGE_GROUPS) {
+    const given = limits?.[group];
+    if (given === undefined) continue;
+    resolved[group] = {
+      limit: positiveInteger(given.limit, DEFAULT_MESSAGE_LIMITS[group].limit, `messageLimits.${group}.limit`),
+      refillMs:
+        given.refillSeconds === undefined
+          ? DEFAULT_MESSAGE_LIMITS[group].refillMs
+          : positiveSeconds(given.refillSeconds, 0, `messageLimits.${group}.refillSeconds`) * 1000,
+    };
+  }
+  return resolved;
 }
 
 // Auth0 labels authenticator apps with the tenant name, the first label of the tenant domain.

@@ -12,8 +12,10 @@ export function requestLog(sink: ((line: string) => void) | undefined): Middlewa
   };
 }
 
-// Only the route shape is logged for per-authenticator paths; ids are the user's business.
+// Only the route shape is logged for per-authenticator and per-request paths; ids are the user's business.
 function safePath(path: string): string {
   if (path.startsWith('/mfa/authenticators/')) return '/mfa/authenticators/:id';
+  const answer = /^\/emulator\/v1\/guardian\/requests\/[^/]*\/(accept|reject)$/.exec(path);
+  if (answer) return `/emulator/v1/guardian/requests/:id/${answer[1]}`;
   return path.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
 }

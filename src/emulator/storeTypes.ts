@@ -1,7 +1,18 @@
 // The shapes of the emulator's tenant data and the read-only view tests get of it.
 import type { AttemptBucket } from './attemptBucket.js';
 
-export type AuthenticatorKind = 'otp' | 'recovery-code';
+/**
+ * What an authenticator record is. `phone` is one phone number, listed once per phone channel
+ * the tenant offers (`sms|dev_…`, `voice|dev_…`); `push` is an Auth0 Guardian enrollment.
+ */
+export type AuthenticatorKind = 'otp' | 'recovery-code' | 'phone' | 'email' | 'push';
+
+/** Auth0's out-of-band channels: `auth0` is push through Guardian. */
+export type OobChannel = 'sms' | 'voice' | 'email' | 'auth0';
+export type PhoneChannel = 'sms' | 'voice';
+
+/** The per-user message budgets: SMS and voice share the phone's. */
+export type MessageGroup = 'phone' | 'email' | 'push';
 
 export interface EmulatorEvent {
   type:
@@ -13,7 +24,11 @@ export interface EmulatorEvent {
     | 'association_discarded'
     | 'recovery_code_used'
     | 'authenticator_deleted'
-    | 'mfa_token_issued';
+    | 'mfa_token_issued'
+    /** An SMS, voice call, email or push notification went to the outbox. */
+    | 'message_sent'
+    | 'push_accepted'
+    | 'push_rejected';
   at: number;
   userId: string;
   authenticatorId?: string;
@@ -25,6 +40,8 @@ export interface AuthenticatorView {
   type: AuthenticatorKind;
   active: boolean;
   createdAt: number;
+  /** For out-of-band authenticators: the channel of this listed item. */
+  oobChannel?: OobChannel;
 }
 
 /** What tests may look at; the emulator's own routes use the wider TenantStore. */
@@ -40,15 +57,43 @@ export interface EmulatorStore {
   dump(): unknown;
 }
 
-export interface OtpAuthenticator {
-  type: 'otp';
+/** What every association (a factor being enrolled) carries until and after its confirmation. */
+interface AssociationFields {
   id: string;
   active: boolean;
   createdAt: number;
-  secret: string;
-  lastAcceptedStep: number | undefined;
   /** Digest of the recovery code handed out with this association, if one was. */
   associationRecoveryCodeHash: string | undefined;
+}
+
+export interface OtpAuthenticator extends AssociationFields {
+  type: 'otp';
+  secret: string;
+  lastAcceptedStep: number | undefined;
+  /** The push enrollment this OTP came with (Guardian's offline codes), if any. */
+  companionOf: string | undefined;
+}
+
+export interface PhoneAuthenticator extends AssociationFields {
+  type: 'phone';
+  /** `dev_…`: the listed ids are `sms|dev_…` and `voice|dev_…`. */
+  deviceId: string;
+  phoneNumber: string;
+  /** The channel the association asked for (the other one is listed when the tenant offers it). */
+  enrolledChannel: PhoneChannel;
+}
+
+export interface EmailAuthenticator extends AssociationFields {
+  type: 'email';
+  email: string;
+}
+
+export interface PushAuthenticator extends AssociationFields {
+  type: 'push';
+  /** Digest of the `enrollment_tx_id` in the barcode_uri: whoever holds that can enroll a device. */
+  enrollmentTxDigest: string;
+  /** Set when the (emulated) Guardian app scanned the barcode. */
+  deviceName: string | undefined;
 }
 
 export interface RecoveryCodeAuthenticator {
@@ -59,7 +104,10 @@ export interface RecoveryCodeAuthenticator {
   codeHash: string | undefined;
 }
 
-export type Authenticator = OtpAuthenticator | RecoveryCodeAuthenticator;
+export type OobAuthenticator = PhoneAuthenticator | EmailAuthenticator | PushAuthenticator;
+/** Authenticators that come from an association (everything but the recovery code). */
+export type AssociatedAuthenticator = OtpAuthenticator | OobAuthenticator;
+export type Authenticator = AssociatedAuthenticator | RecoveryCodeAuthenticator;
 
 export interface UserRecord {
   id: string;
@@ -67,6 +115,7 @@ export interface UserRecord {
   passwordHash: string;
   authenticators: Authenticator[];
   bucket: AttemptBucket;
+  messageBuckets: Record<MessageGroup, AttemptBucket>;
 }
 
 export interface MfaTokenRecord {

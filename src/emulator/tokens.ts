@@ -37,7 +37,7 @@ export interface IssuedTokens {
 }
 
 export type AccessTokenCheck =
-  | { ok: true; sub: string; scopes: ReadonlySet<string> }
+  | { ok: true; sub: string; scopes: ReadonlySet<string>; clientId: string | undefined }
   | { ok: false; reason: 'expired' | 'invalid' };
 
 export class TokenIssuer {
@@ -110,7 +110,8 @@ export class TokenIssuer {
     }
     if (typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };
     const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ').filter(Boolean) : [];
-    return { ok: true, sub: payload.sub, scopes: new Set(scopes) };
+    const clientId = typeof payload['azp'] === 'string' ? payload['azp'] : undefined;
+    return { ok: true, sub: payload.sub, scopes: new Set(scopes), clientId };
   }
 
   #signingKey(): Promise<SigningKey> {

@@ -50,8 +50,9 @@ describe('auth0-spa-js MfaApiClient', () => {
   test('getEnrollmentFactors, enroll, verify; then getAuthenticators, challenge, verify with a recovery code and an OTP', async () => {
     const { h, auth0, seen } = setUp();
     const first = await signIn(auth0);
-    expect(first.requirements).toEqual({ enroll: [{ type: 'otp' }] });
-    expect(await auth0.mfa.getEnrollmentFactors(first.mfaToken)).toEqual([{ type: 'otp' }]);
+    const offered = [{ type: 'otp' }, { type: 'phone' }, { type: 'email' }, { type: 'push-notification' }];
+    expect(first.requirements).toEqual({ enroll: offered });
+    expect(await auth0.mfa.getEnrollmentFactors(first.mfaToken)).toEqual(offered);
 
     const enrollment = await auth0.mfa.enroll({ mfaToken: first.mfaToken, factorType: 'otp' });
     if (enrollment.authenticatorType !== 'otp') throw new Error('expected an OTP enrollment');

@@ -49,10 +49,13 @@ describe.concurrent('mfa-flow emulator (child process)', () => {
       '--client', 'spa',
       '--user', 'ann@example.com:ann-password-456',
       '--mfa-token-ttl', '120',
+      '--factors', 'sms, otp',
+      '--push', 'auto-accept',
     ]);
     const [, url] = await cli.expect(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     await cli.expect(/Ctrl-C to stop/);
     expect(cli.stdout()).toContain('issuer https://auth.example.test/');
+    expect(cli.stdout()).toContain('factors otp, sms; push device auto-accept');
     expect(cli.stdout()).not.toContain('demo-');
     expect(cli.stdout()).not.toContain('app-secret-123');
 
@@ -158,6 +161,10 @@ describe('runEmulatorCommand flag checks (in process)', () => {
     [['--user', 'a@example.com:x', '--user', 'A@example.com:y'], /--user: duplicate user/],
     [['--client', 'app:x', '--client', 'app:y'], /--client: duplicate client id/],
     [['--port', '0', '--user', 'a@example.com:x', '--user', 'a@example.com:x'], /duplicate user/],
+    [['--factors', 'otp,fax'], /--factors takes a comma-separated list of otp, sms, voice, email, push \(or "all"\), got "otp,fax"/],
+    [['--factors', ''], /--factors takes a comma-separated list/],
+    [['--factors', 'otp,,sms'], /--factors takes a comma-separated list/],
+    [['--push', 'sometimes'], /--push must be one of manual, auto-accept, auto-reject, got "sometimes"/],
   ])('%j → exit 2, before anything listens', async (args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);
@@ -172,9 +179,19 @@ describe('runEmulatorCommand flag checks (in process)', () => {
     expect(result.stderr).toContain(`port ${DEFAULT_PORT} is in use; pick another with --port`);
   });
 
+  test('good --factors and --push values pass the checks (then the taken port stops it)', async () => {
+    for (const args of [['--factors', 'all'], ['--factors', 'push,email', '--push', 'auto-reject'], ['--push', 'manual']]) {
+      const result = await run(args);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(`port ${DEFAULT_PORT} is in use`);
+    }
+  });
+
   test('--help prints usage and exits 0', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--mfa-token-ttl SECONDS');
+    expect(result.stdout).toContain('--factors LIST');
+    expect(result.stdout).toContain('--push MODE');
   });
 });

@@ -184,7 +184,8 @@ describe('/mfa/associate and /mfa/authenticators rows', () => {
     const mfa = await h.mfaToken();
     expectError(await h.associate(mfa, {}), 400, 'invalid_request', 'Missing required parameter: authenticator_types');
     expectError(await h.associate(mfa, { authenticator_types: [] }), 400, 'invalid_request', 'Missing required parameter: authenticator_types');
-    expectError(await h.associate(mfa, { authenticator_types: ['oob'] }), 400, 'invalid_request', /authenticator_types/);
+    expectError(await h.associate(mfa, { authenticator_types: ['otp', 'oob'] }), 400, 'invalid_request', /authenticator_types/);
+    expectError(await h.associate(mfa, { authenticator_types: ['sms'] }), 400, 'invalid_request', /authenticator_types/);
     expectError(await h.associate(mfa, { authenticator_types: [7] }), 400, 'invalid_request', /authenticator_types/);
     // A bare string is read as a one-element list (form bodies can only send it that way).
     expect((await h.associate(mfa, { authenticator_types: 'otp' })).status).toBe(200);

@@ -4,6 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import { createHarness, DEMO, GRANTS, type Harness } from '../helpers/emulatorHarness.js';
 
+/** Every factor, as a default tenant offers them: SMS and voice are one `phone`. */
+const ENROLL_ANY = { enroll: [{ type: 'otp' }, { type: 'phone' }, { type: 'email' }, { type: 'push-notification' }] };
+
 async function requirements(h: Harness, params: Record<string, string> = {}) {
   const answer = await h.passwordGrant(params);
   expect(answer.status, answer.text).toBe(403);
@@ -22,14 +25,23 @@ async function removeToken(h: Harness, secret: string): Promise<string> {
 describe('mfa_requirements', () => {
   test('a user without authenticators must enroll one of the factors the tenant offers', async () => {
     const h = createHarness();
-    expect(await requirements(h)).toEqual({ enroll: [{ type: 'otp' }] });
-    expect(await requirements(h, { grant_type: GRANTS.passwordRealm, realm: 'Username-Password-Authentication' })).toEqual({ enroll: [{ type: 'otp' }] });
+    expect(await requirements(h)).toEqual(ENROLL_ANY);
+    expect(await requirements(h, { grant_type: GRANTS.passwordRealm, realm: 'Username-Password-Authentication' })).toEqual(ENROLL_ANY);
+  });
+
+  test.each([
+    [['otp'], [{ type: 'otp' }]],
+    [['sms'], [{ type: 'phone' }]],
+    [['voice', 'sms'], [{ type: 'phone' }]],
+    [['push', 'email'], [{ type: 'email' }, { type: 'push-notification' }]],
+  ] as const)('factors %j → enroll %j (each type once, in one order)', async (factors, enroll) => {
+    expect(await requirements(createHarness({ factors }))).toEqual({ enroll });
   });
 
   test('a pending association is no factor yet', async () => {
     const h = createHarness();
     expect((await h.associate(await h.mfaToken())).status).toBe(200);
-    expect(await requirements(h)).toEqual({ enroll: [{ type: 'otp' }] });
+    expect(await requirements(h)).toEqual(ENROLL_ANY);
   });
 
   test('an enrolled user is challenged with the types of their active factors, each named once', async () => {
@@ -53,7 +65,7 @@ describe('mfa_requirements', () => {
     expect(await requirements(h)).toEqual({ challenge: [{ type: 'recovery-code' }] });
     const recovery = h.emulator.store.authenticators(DEMO.email).find((a) => a.type === 'recovery-code');
     expect((await h.deleteAuthenticator(access, recovery?.id ?? '')).status).toBe(204);
-    expect(await requirements(h)).toEqual({ enroll: [{ type: 'otp' }] });
+    expect(await requirements(h)).toEqual(ENROLL_ANY);
   });
 });
 

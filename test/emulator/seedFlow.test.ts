@@ -5,7 +5,8 @@ import { createHarness, DEMO, expectError } from '../helpers/emulatorHarness.js'
 
 describe('seed sequence: enroll, challenge, recover', () => {
   test('the full flow', async () => {
-    const h = createHarness();
+    // The seed's tenant: OTP is the one factor it offers.
+    const h = createHarness({ factors: ['otp'] });
 
     // Password grant: every user must pass MFA.
     const password = await h.passwordGrant({ scope: 'openid profile' });
@@ -14,7 +15,7 @@ describe('seed sequence: enroll, challenge, recover', () => {
       error: 'mfa_required',
       error_description: 'Multifactor authentication required',
       mfa_token: expect.any(String),
-      // No factor yet: enroll one of those the tenant offers.
+      // No factor yet: enroll one of those the tenant offers (here the OTP app alone).
       mfa_requirements: { enroll: [{ type: 'otp' }] },
     });
     const mfaToken = password.body.mfa_token as string;

@@ -41,6 +41,7 @@ describe('discovery and JWKS', () => {
         'password',
         'http://auth0.com/oauth/grant-type/password-realm',
         'http://auth0.com/oauth/grant-type/mfa-otp',
+        'http://auth0.com/oauth/grant-type/mfa-oob',
         'http://auth0.com/oauth/grant-type/mfa-recovery-code',
       ],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],

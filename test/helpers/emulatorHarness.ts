@@ -2,6 +2,7 @@
 // Auth0 MFA endpoint plus `enroll()` for the common "user with a confirmed OTP" setup.
 import { expect } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { requestInit, type RequestSpec } from './requestInit.js';
 import { TEST_SIGNING_KEY } from './signingKey.js';
 import { createTestClock, type TestClock } from './testClock.js';
 import { totpCode } from './totp.js';
@@ -28,14 +29,7 @@ export interface HttpResult {
   body: any;
 }
 
-export interface RequestSpec {
-  form?: Record<string, string>;
-  json?: unknown;
-  /** Raw body; set `content-type` in headers yourself. */
-  body?: string;
-  headers?: Record<string, string>;
-  bearer?: string;
-}
+export type { RequestSpec };
 
 export interface Harness {
   emulator: Emulator;
@@ -64,17 +58,7 @@ export function createHarness(options: EmulatorOptions = {}, clock: TestClock = 
   const emulator = createEmulator({ clock: clock.now, log: (line) => logLines.push(line), signingKey: TEST_SIGNING_KEY, ...options });
 
   const send: Harness['send'] = async (method, path, spec = {}) => {
-    const headers: Record<string, string> = { ...spec.headers };
-    let body: string | undefined = spec.body;
-    if (spec.form) {
-      headers['content-type'] ??= 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(spec.form).toString();
-    } else if (spec.json !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = JSON.stringify(spec.json);
-    }
-    if (spec.bearer !== undefined) headers['authorization'] = `Bearer ${spec.bearer}`;
-    const response = await emulator.app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+    const response = await emulator.app.request(path, requestInit(method, spec));
     const text = await response.text();
     let parsed: unknown;
     try {

@@ -28,7 +28,7 @@ export async function passwordGrant(
   const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
   if (!user || !valid) throw new EmulatorError(403, 'invalid_grant', 'Wrong email or password.');
   const mfaToken = deps.store.issueMfaToken(user, client.id, audience, scope);
-  const requirements = mfaRequirements(deps.store.visibleAuthenticators(user), deps.config.factors);
+  const requirements = mfaRequirements(deps.store.listed(user).map((row) => row.item), deps.config.factors);
   throw new EmulatorError(403, 'mfa_required', 'Multifactor authentication required', {
     mfa_token: mfaToken,
     mfa_requirements: requirements,

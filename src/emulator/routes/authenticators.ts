@@ -1,23 +1,16 @@
 // GET /mfa/authenticators and DELETE /mfa/authenticators/{id}. Listed items carry `type`
 // besides Auth0's documented members: auth0-spa-js keeps only items whose `type` is one of the
-// `mfa_requirements.challenge` types (see factors.ts).
+// `mfa_requirements.challenge` types (see factors.ts and listing.ts).
 import type { Hono } from 'hono';
 import { authenticateBearer, requireScope } from '../bearer.js';
 import type { EmulatorDeps } from '../deps.js';
 import { EmulatorError } from '../errors.js';
-import { authenticatorType } from '../factors.js';
 
 export function registerAuthenticatorRoutes(app: Hono, deps: EmulatorDeps): void {
   app.get('/mfa/authenticators', async (c) => {
     const caller = await authenticateBearer(c, deps);
     if (caller.via === 'access_token') requireScope(caller, 'read:authenticators');
-    const list = deps.store.visibleAuthenticators(caller.user).map((a) => ({
-      id: a.id,
-      authenticator_type: a.type,
-      active: a.active,
-      type: authenticatorType(a),
-    }));
-    return c.json(list);
+    return c.json(deps.store.listed(caller.user).map((row) => row.item));
   });
 
   app.delete('/mfa/authenticators/:id', async (c) => {

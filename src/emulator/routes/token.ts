@@ -4,10 +4,11 @@ import type { Hono } from 'hono';
 import type { EmulatorDeps } from '../deps.js';
 import { authenticateClient } from '../clientAuth.js';
 import { EmulatorError, missingParameter } from '../errors.js';
+import { mfaOobGrant } from '../grants/mfaOobGrant.js';
 import { mfaOtpGrant } from '../grants/mfaOtpGrant.js';
 import { mfaRecoveryCodeGrant } from '../grants/mfaRecoveryCodeGrant.js';
 import { passwordGrant } from '../grants/passwordGrant.js';
-import { GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM, SUPPORTED_GRANTS } from '../options.js';
+import { GRANT_MFA_OOB, GRANT_MFA_OTP, GRANT_MFA_RECOVERY_CODE, GRANT_PASSWORD, GRANT_PASSWORD_REALM, SUPPORTED_GRANTS } from '../options.js';
 import { readParams } from '../requestParams.js';
 
 export function registerTokenRoute(app: Hono, deps: EmulatorDeps): void {
@@ -29,6 +30,8 @@ export function registerTokenRoute(app: Hono, deps: EmulatorDeps): void {
         return passwordGrant(deps, params, client, true);
       case GRANT_MFA_OTP:
         return mfaOtpGrant(c, deps, params, client);
+      case GRANT_MFA_OOB:
+        return mfaOobGrant(c, deps, params, client);
       case GRANT_MFA_RECOVERY_CODE:
         return mfaRecoveryCodeGrant(c, deps, params, client);
       default:
