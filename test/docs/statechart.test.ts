@@ -36,7 +36,7 @@ describe('docs/statechart.md', () => {
 
   test('delays, services, guards and tags are named', () => {
     const diagram = renderMermaid();
-    for (const text of ['after wait', 'associate done', 'verifyOtp error [codeRefused]', 'verifyOtp error [lockedOut]', 'tags busy', 'invokes passwordGrant', '[mayChallengeExisting]', 'retry', 'step_resume']) {
+    for (const text of ['after wait', 'associate done', 'verifyCode error [codeRefused]', 'verifyCode error [lockedOut]', 'invokes pollDevice', 'after nextPoll', 'after resendCooldown', 'tags waitingForDevice', 'tags busy', 'invokes passwordGrant', '[mayChallengeExisting]', 'retry', 'step_resume']) {
       expect(diagram).toContain(text);
     }
   });

@@ -15,6 +15,7 @@ describe('crashes surface', () => {
   it('a custom client answering a malformed value fails the step as invalid_response, like the network would', async () => {
     const h = createFlowHarness();
     const real = createMfaApiClient({ baseUrl: 'http://emulator.test', clientId: 'demo-client', clientSecret: 'demo-secret', fetch: async (i, init) => h.emulator.app.request(i as Request, init) });
+    await enrollDemoUser(h); // an enrolled user: the flow lists the authenticators
     const broken: MfaApiClient = { ...real, listAuthenticators: async () => undefined as never };
     const flow = createMfaFlow({ client: broken, intent: 'challenge' }).start();
     flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
@@ -70,7 +71,7 @@ describe('the error contract holds whatever the ky options say', () => {
     const seen: string[] = [];
     const flow = h.flow({ kyOptions: { hooks: { beforeRequest: [(request) => void seen.push(new URL(request.url).pathname)] } } });
     await signIn(flow);
-    expect(seen).toEqual(['/oauth/token', '/mfa/authenticators', '/mfa/associate']);
+    expect(seen).toEqual(['/oauth/token', '/mfa/associate']); // mfa_requirements said: enroll
     flow.stop();
   });
 });
@@ -80,7 +81,7 @@ describe('a token expires when it says it does', () => {
     const h = createFlowHarness();
     await enrollDemoUser(h);
     const flow = h.flow().start();
-    flow.send({ type: 'mfaToken.provide', mfaToken: await passwordGrantToken(h), expiresAt: h.now() + 1_000 });
+    flow.send({ type: 'mfaToken.provide', mfaToken: await h.mfaToken(), expiresAt: h.now() + 1_000 });
     await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }));
     expect(flow.getSnapshot().context.mfaTokenExpiresAt).toBe(h.now() + 1_000);
     h.advance(999);
@@ -93,8 +94,8 @@ describe('a token expires when it says it does', () => {
   it('a token given as input with its expiry keeps it; without one it gets the default lifetime from now', async () => {
     const h = createFlowHarness();
     await enrollDemoUser(h);
-    const given = h.flow({ mfaToken: await passwordGrantToken(h), mfaTokenExpiresAt: h.now() + 5_000 }).start();
-    const fallback = h.flow({ mfaToken: await passwordGrantToken(h) }).start();
+    const given = h.flow({ mfaToken: await h.mfaToken(), mfaTokenExpiresAt: h.now() + 5_000 }).start();
+    const fallback = h.flow({ mfaToken: await h.mfaToken() }).start();
     expect(given.getSnapshot().context.mfaTokenExpiresAt).toBe(h.now() + 5_000);
     expect(fallback.getSnapshot().context.mfaTokenExpiresAt).toBe(h.now() + 600_000);
     await waitFor(given, (s) => s.matches({ step: { verifying: 'idle' } }));
@@ -103,12 +104,3 @@ describe('a token expires when it says it does', () => {
     fallback.stop();
   });
 });
-
-async function passwordGrantToken(h: ReturnType<typeof createFlowHarness>): Promise<string> {
-  const response = await h.emulator.app.request('/oauth/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', username: 'demo@example.com', password: 'demo-password', client_id: 'demo-client', client_secret: 'demo-secret' }),
-  });
-  return ((await response.json()) as { mfa_token: string }).mfa_token;
-}

@@ -49,9 +49,9 @@ describe('enrolment', () => {
     await waitFor(flow, (s) => s.status === 'done');
 
     expect(authenticatedOutput(flow).enrolled).toBe(true);
+    // mfa_requirements said "challenge": no probing associate, five requests after the MFA token.
     expect(h.calls(from)).toEqual([
       'POST /oauth/token password',
-      'POST /mfa/associate', // 403 already enrolled
       'GET /mfa/authenticators',
       'POST /mfa/challenge',
       'POST /oauth/token mfa-otp', // audience …/mfa/, scope enroll
@@ -62,11 +62,40 @@ describe('enrolment', () => {
     expect(otps.map((a) => a.active)).toEqual([true, true]);
   });
 
+  it('a token given without mfa_requirements takes the seed\'s path: the probing associate, then the challenge (six requests)', async () => {
+    const h = createFlowHarness();
+    const first = await enrollDemoUser(h);
+    const flow = h.flow({ intent: 'enroll', mfaToken: await h.mfaToken() }).start();
+    const from = h.requests.length;
+    await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }));
+    flow.send({ type: 'otp.submit', otp: h.otp(first.secret) });
+    await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }));
+    h.advance(30_000);
+    flow.send({ type: 'otp.submit', otp: h.otp(otpEnrollment(flow.getSnapshot().context.enrollment).secret) });
+    await waitFor(flow, (s) => s.status === 'done');
+    expect(h.calls(from)).toEqual([
+      'POST /mfa/associate', // 403 already enrolled
+      'GET /mfa/authenticators',
+      'POST /mfa/challenge',
+      'POST /oauth/token mfa-otp',
+      'POST /mfa/associate',
+      'POST /oauth/token mfa-otp',
+    ]);
+    expect(authenticatedOutput(flow).enrolled).toBe(true);
+  });
+
   it('a challenge intent for a user with nothing enrolled enrolls without looping', async () => {
     const h = createFlowHarness();
     const flow = h.flow({ intent: 'challenge' });
     await signIn(flow);
     expect(flow.getSnapshot().value).toEqual({ step: { awaitingConfirmation: 'idle' } });
-    expect(h.calls()).toEqual(['POST /oauth/token password', 'GET /mfa/authenticators', 'POST /mfa/associate']);
+    // mfa_requirements said "enroll": straight to the association.
+    expect(h.calls()).toEqual(['POST /oauth/token password', 'POST /mfa/associate']);
+    // Without it (a token given by the app), listing finds nothing and goes to associate once.
+    const given = h.flow({ intent: 'challenge', mfaToken: await h.mfaToken() }).start();
+    const from = h.requests.length;
+    await waitFor(given, (s) => s.matches({ step: { awaitingConfirmation: 'idle' } }));
+    expect(h.calls(from)).toEqual(['GET /mfa/authenticators', 'POST /mfa/associate']);
+    given.stop();
   });
 });

@@ -32,6 +32,8 @@ export interface FlowHarness {
   faults: Fault[];
   flow(options?: Partial<CreateMfaFlowOptions>): MfaFlowActor;
   otp(secret: string): string;
+  /** An MFA token from the emulator's password grant, as an app's own sign-in would get it. */
+  mfaToken(credentials?: { username: string; password: string }): Promise<string>;
   wrongOtp(secret: string): string;
   /** Requests since `from`, as "METHOD path" (token grants by their last path segment). */
   calls(from?: number): string[];
@@ -84,6 +86,16 @@ export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
         ...overrides,
       }),
     otp: (secret) => totpCode(secret, serverClock.now()),
+    async mfaToken({ username, password } = DEMO) {
+      const response = await emulator.app.request('/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username, password, client_id: 'demo-client', client_secret: 'demo-secret' }),
+      });
+      const { mfa_token: token } = (await response.json()) as { mfa_token?: string };
+      if (!token) throw new Error(`the password grant gave no mfa_token (${response.status})`);
+      return token;
+    },
     wrongOtp: (secret) => wrongTotpCode(secret, serverClock.now()),
     calls: (from = 0) =>
       requests.slice(from).map((r) => `${r.method} ${r.path}${r.grant ? ` ${r.grant.split('/').pop()}` : ''}`),
