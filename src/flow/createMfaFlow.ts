@@ -2,7 +2,7 @@
 import { createActor, type Actor, type ActorOptions } from 'xstate';
 import type { FlowClock } from '../../machines/clock.js';
 import type { MfaFlowMachine } from '../../machines/mfaFlow.js';
-import type { MfaFlowEvent, MfaIntent } from '../../machines/types.js';
+import type { FactorType, MfaFlowEvent, MfaIntent, MfaRequirements } from '../../machines/types.js';
 import { createMfaApiClient, type MfaApiClient, type MfaApiClientOptions } from '../api/client.js';
 import { bindFlowCalls, createFlowCalls, wiredMfaFlowMachine, type PasswordGrantSettings } from './actors.js';
 
@@ -18,10 +18,14 @@ export interface MfaFlowSettings extends PasswordGrantSettings {
   /** `challenge` (default): list, challenge, verify, enrolling first if the user has nothing.
    *  `enroll`: associate a new OTP authenticator, challenging the existing one first if needed. */
   intent?: MfaIntent;
+  /** The factors this app offers to enroll, in the order to show them (default `['otp']`). */
+  factors?: FactorType[];
   /** Start from an MFA token you already have (skips the password step)… */
   mfaToken?: string;
-  /** …and when it stops working (epoch ms); default `mfaTokenTtlMs` from now. */
+  /** …and when it stops working (epoch ms); default `mfaTokenTtlMs` from now… */
   mfaTokenExpiresAt?: number;
+  /** …and what the `mfa_required` answer that gave it required, when it said. */
+  mfaRequirements?: MfaRequirements;
   /** Lifetime of an MFA token whose expiry is not known, default 600 000 ms (Auth0's 10 minutes). */
   mfaTokenTtlMs?: number;
   /** Wait for `recoveryCodes.acknowledge` after a first enrollment (default true). */
@@ -58,6 +62,8 @@ export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
       mfaAudience: client.mfaAudience,
       ...(options.mfaToken === undefined ? {} : { mfaToken: options.mfaToken }),
       ...(options.mfaTokenExpiresAt === undefined ? {} : { mfaTokenExpiresAt: options.mfaTokenExpiresAt }),
+      ...(options.mfaRequirements === undefined ? {} : { mfaRequirements: options.mfaRequirements }),
+      ...(options.factors === undefined ? {} : { factors: options.factors }),
       ...(options.mfaTokenTtlMs === undefined ? {} : { mfaTokenTtlMs: options.mfaTokenTtlMs }),
       ...(options.requireRecoveryCodeAck === undefined ? {} : { requireRecoveryCodeAck: options.requireRecoveryCodeAck }),
     },

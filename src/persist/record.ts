@@ -1,8 +1,9 @@
 // Persisting a flow: XState's persisted snapshot of the chart, wrapped with the chart version that
-// wrote it. The chart keeps its wall times (token expiry, the end of a wait) in its context, so the
-// record is complete. A flow caught with a request in flight (or waiting to send one) is saved as
-// its chart declares for an interruption (`flow.interrupted`), so that restoring it never sends an
-// associate, a verify or a code a second time by itself.
+// wrote it. The chart keeps its wall times (token expiry, the end of a wait, the next poll of a
+// push) in its context, so the record is complete. A flow caught with a request in flight (an
+// invoked service; or `busy`, waiting to send one) is saved as its chart declares for an
+// interruption (`flow.interrupted`), so that restoring it never sends an associate, a challenge,
+// a verify or a code a second time by itself.
 import { transition } from 'xstate';
 import { MFA_FLOW_MACHINE_VERSION, mfaFlowMachine } from '../../machines/mfaFlow.js';
 import type { MfaFlowContext } from '../../machines/types.js';
@@ -37,7 +38,8 @@ export type ReadFlowRecord = { status: 'resumable'; resume: ResumableFlow } | { 
 export function persistFlow(flow: MfaFlowActor, now: number = Date.now()): FlowRecord | null {
   let snapshot = flow.getSnapshot();
   if (snapshot.status !== 'active') return null;
-  if (snapshot.hasTag('busy')) [snapshot] = transition(snapshot.machine, snapshot, { type: 'flow.interrupted' });
+  const inFlight = snapshot.hasTag('busy') || Object.keys(snapshot.children).length > 0;
+  if (inFlight) [snapshot] = transition(snapshot.machine, snapshot, { type: 'flow.interrupted' });
   const chart = JSON.parse(JSON.stringify(snapshot.machine.getPersistedSnapshot(snapshot))) as PersistedChart;
   return {
     format: FLOW_RECORD_FORMAT,
