@@ -1,4 +1,4 @@
-// Every row of DESIGN.md's error table and of "Which error where": status, `error`,
+// Every row of docs/emulator.md's "Errors it answers" (where each error comes from): status, `error`,
 // `error_description`, JSON content type, and no WWW-Authenticate header.
 import { describe, expect, test } from 'vitest';
 import { createHarness, DEMO, expectError, GRANTS, type Harness, type HttpResult } from '../helpers/emulatorHarness.js';
