@@ -132,3 +132,17 @@ export const wiredMfaFlowMachine = mfaFlowMachine.provide({
 export function bindFlowCalls(system: AnyActorSystem, calls: FlowCalls): void {
   callsBySystem.set(system, calls);
 }
+
+// Flows of one client and one set of password-grant settings share their calls: a server running
+// thousands of flows keeps one set per tenant instead of seven closures per flow.
+const callsByClient = new WeakMap<MfaApiClient, Map<string, FlowCalls>>();
+
+/** The calls of `client` with `settings`, made once and shared. */
+export function sharedFlowCalls(client: MfaApiClient, settings: PasswordGrantSettings): FlowCalls {
+  const key = `${settings.audience ?? ''}\n${settings.scope ?? ''}\n${settings.realm ?? ''}`;
+  let bySettings = callsByClient.get(client);
+  if (bySettings === undefined) callsByClient.set(client, (bySettings = new Map()));
+  let calls = bySettings.get(key);
+  if (calls === undefined) bySettings.set(key, (calls = createFlowCalls(client, settings)));
+  return calls;
+}

@@ -3,8 +3,9 @@ import { createActor, type Actor, type ActorOptions } from 'xstate';
 import type { FlowClock } from '../../machines/clock.js';
 import type { MfaFlowMachine } from '../../machines/mfaFlow.js';
 import type { FactorType, MfaFlowEvent, MfaIntent, MfaRequirements } from '../../machines/types.js';
-import { createMfaApiClient, type MfaApiClient, type MfaApiClientOptions } from '../api/client.js';
-import { bindFlowCalls, createFlowCalls, wiredMfaFlowMachine, type PasswordGrantSettings } from './actors.js';
+import type { MfaApiClient, MfaApiClientOptions } from '../api/client.js';
+import { bindFlowCalls, sharedFlowCalls, wiredMfaFlowMachine, type PasswordGrantSettings } from './actors.js';
+import { sharedMfaApiClient } from './sharedClients.js';
 
 /** A persisted flow that `mfa-flow/persist` checked and found this chart can resume whole. */
 export interface ResumableFlow {
@@ -54,7 +55,7 @@ export type MfaFlowActor = Omit<Actor<MfaFlowMachine>, 'send'> & {
 };
 
 export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
-  const client = options.client ?? createMfaApiClient(options);
+  const client = options.client ?? sharedMfaApiClient(options);
   const { resume } = options;
   const actor = createActor(wiredMfaFlowMachine, {
     input: {
@@ -71,7 +72,7 @@ export function createMfaFlow(options: CreateMfaFlowOptions): MfaFlowActor {
     ...(resume === undefined ? {} : { snapshot: resume.snapshot as never }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-  bindFlowCalls(actor.system, createFlowCalls(client, options));
+  bindFlowCalls(actor.system, sharedFlowCalls(client, options));
   if (resume !== undefined) {
     // XState persists no timers: the chart re-arms them from the wall times it keeps.
     const start = actor.start.bind(actor);
