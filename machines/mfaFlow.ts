@@ -199,8 +199,8 @@ export const mfaFlowMachine = setup({
       error: { ...LOCAL_REFUSALS[factorChoiceProblem(context, params) ?? 'unofferedFactor'] },
     })),
     clearSubmission: assign({ submission: null }),
-    keepTokens: assign((_, params: { output: TokenSet }) => ({ tokens: params.output })),
-    keepEnrollToken: assign((_, params: { output: TokenSet }) => ({ enrollToken: params.output.accessToken, oobCode: null })),
+    keepTokens: assign((_, params: { output: TokenSet }) => ({ tokens: params.output, submission: null })),
+    keepEnrollToken: assign((_, params: { output: TokenSet }) => ({ enrollToken: params.output.accessToken, oobCode: null, submission: null })),
     forgetFactorChoice: assign({ factorChoice: null }),
     storeOtp: assign((_, params: { otp: string }) => ({
       submission: { kind: 'otp' as const, code: normalizeOtp(params.otp) ?? '' },
@@ -246,11 +246,14 @@ export const mfaFlowMachine = setup({
       waitUntil: wallTime(system) + (context.error?.retryAfterMs ?? params.fallbackMs),
     })),
     endWait: assign({ waitUntil: null, error: null }),
-    /** A code went out (or a push): "send it again" after the cooldown; a push is polled after an interval. */
-    codeSent: assign(({ system }, params: { oobCode: string | undefined; pollIntervalMs: number | undefined }) => {
+    /** A code went out (or a push, or an association answered): "send it again" after the cooldown;
+     *  a push is polled after an interval. */
+    codeSent: assign(
+      ({ context, system }, params: { oobCode: string | undefined; pollIntervalMs?: number | undefined; enrollment?: Enrollment }) => {
       const now = wallTime(system);
       const pollIntervalMs = params.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
       return {
+        enrollment: params.enrollment ?? context.enrollment,
         oobCode: params.oobCode ?? null,
         resendAvailableAt: now + RESEND_COOLDOWN_MS,
         canResend: false,
@@ -258,7 +261,8 @@ export const mfaFlowMachine = setup({
         nextPollAt: now + pollIntervalMs,
         error: null,
       };
-    }),
+      },
+    ),
     /** The device has not answered yet: ask again after the interval (lengthened when told to slow down). */
     pollLater: assign(({ context, system }, params: { slower: boolean }) => {
       const pollIntervalMs = context.pollIntervalMs + (params.slower ? DEFAULT_POLL_INTERVAL_MS : 0);
@@ -446,16 +450,7 @@ export const mfaFlowMachine = setup({
             input: ({ context }) => ({ bearer: context.enrollToken ?? context.mfaToken ?? '', ...(context.factorChoice ?? { factor: 'otp' }) }),
             onDone: {
               target: 'awaitingConfirmation',
-              actions: [
-                assign({ enrollment: ({ event }) => event.output }),
-                {
-                  type: 'codeSent',
-                  params: ({ event }) => ({
-                    oobCode: event.output.factor === 'otp' ? undefined : event.output.oobCode,
-                    pollIntervalMs: undefined,
-                  }),
-                },
-              ],
+              actions: { type: 'codeSent', params: ({ event }) => ({ enrollment: event.output, oobCode: event.output.factor === 'otp' ? undefined : event.output.oobCode }) },
             },
             onError: [
               {
@@ -734,7 +729,7 @@ function keepTokens() {
 function confirmed() {
   return [
     { guard: 'mustAcknowledgeRecoveryCodes', target: '#mfaFlow.step.awaitingConfirmation.acknowledgingRecoveryCodes', actions: [keepTokens(), 'retireMfaToken'] },
-    { target: '#mfaFlow.authenticated', actions: [keepTokens(), 'clearSubmission'] },
+    { target: '#mfaFlow.authenticated', actions: keepTokens() },
   ] as const;
 }
 
@@ -744,9 +739,9 @@ function verified() {
     {
       guard: 'mustEnrollAfterChallenge',
       target: '#mfaFlow.step.choosingFactor',
-      actions: [{ type: 'keepEnrollToken', params: ({ event }: { event: { output: TokenSet } }) => event }, 'clearSubmission'],
+      actions: { type: 'keepEnrollToken', params: ({ event }: { event: { output: TokenSet } }) => event },
     },
-    { target: '#mfaFlow.authenticated', actions: [keepTokens(), 'clearSubmission'] },
+    { target: '#mfaFlow.authenticated', actions: keepTokens() },
   ] as const;
 }
 
