@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import ts from 'typescript';
+import { measureEntrySizes } from './entrySizes.js';
 import { ROOT } from './fixtures.js';
 import type { Row, SectionResult } from './report.js';
 
@@ -34,7 +35,7 @@ interface Built {
   metafile: Metafile;
 }
 
-async function bundle(options: BuildOptions): Promise<Built> {
+export async function bundle(options: BuildOptions): Promise<Built> {
   const result = await build({ ...BROWSER_BUILD, ...options });
   const output = result.outputFiles?.find((f) => f.path.endsWith('.js'));
   if (!output || !result.metafile) throw new Error('esbuild produced no output');
@@ -114,7 +115,7 @@ function bytesByPackage(parts: readonly { file: string; bytes: number }[]): Map<
   return totals;
 }
 
-const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;
+export const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;
 
 export async function measureBundleSize(): Promise<SectionResult> {
   const failures: string[] = [];
@@ -145,10 +146,17 @@ export async function measureBundleSize(): Promise<SectionResult> {
   });
 
   rows.push(
-    { area, figure: 'mfa-flow, min+gzip (total)', measured: `${kb(engine.gzip)} (${engine.gzip} B; ${kb(engine.bytes)} min)`, target: '< 22 kB', met: engine.gzip < TOTAL_TARGET },
+    {
+      area,
+      figure: 'an app importing createMfaFlow (every factor of the chart), min+gzip',
+      measured: `${kb(minimal.gzip)} (${minimal.gzip} B; ${minimal.gzip - floor.gzip} B above the floor)`,
+      target: '≤ 22 kB',
+      met: minimal.gzip <= TOTAL_TARGET,
+    },
+    { area, figure: 'the whole `mfa-flow` entry, min+gzip', measured: `${kb(engine.gzip)} (${engine.gzip} B; ${kb(engine.bytes)} min)`, target: '—', met: undefined },
     { area, figure: 'dependency floor (xstate + ky as used), min+gzip', measured: `${kb(floor.gzip)} (${floor.gzip} B; ${kb(floor.bytes)} min)`, target: '—', met: undefined },
     { area, figure: 'mfa-flow above the floor, gzip', measured: `${kb(aboveFloor)} (${aboveFloor} B)`, target: '< 4 kB', met: aboveFloor < ABOVE_FLOOR_TARGET },
-    { area, figure: 'an app importing only createMfaFlow, min+gzip', measured: `${kb(minimal.gzip)} (${minimal.gzip - floor.gzip} B above the floor)`, target: '—', met: undefined },
+    ...(await measureEntrySizes()),
   );
 
   const parts = contributors(engine.metafile);

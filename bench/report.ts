@@ -2,6 +2,7 @@
 // it ran on, and the two renderings of the same table — plain text for the terminal and
 // Markdown for docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Row {
@@ -118,6 +119,7 @@ export function markdownDocument(input: {
       : ['Correctness checks FAILED:', '', ...input.failures.map((f) => `- ${f}`)].join('\n'),
     '',
   ];
+  out.push(readFileSync(new URL('./whereTheCostGoes.md', import.meta.url), 'utf8').trim(), '');
   for (const section of input.sections) {
     out.push(`## ${section.title}`, '', ...section.method.map((m) => `- ${m}`), '');
     if (section.details?.length) out.push(...section.details, '');

@@ -23,12 +23,24 @@ const parts: [string, () => Promise<SectionResult>][] = [
   ['emulator under load', measureEmulatorLoad],
 ];
 
+/** `--only <part>` (repeatable; a part's name or a word of it) runs those parts alone, and then
+ *  leaves docs/benchmarks.md as it is: the document always holds one whole run. */
+function chosenParts(argv: readonly string[]): typeof parts {
+  const wanted = argv.flatMap((arg, i) => (argv[i - 1] === '--only' ? [arg.toLowerCase()] : []));
+  if (wanted.length === 0) return parts;
+  const chosen = parts.filter(([name]) => wanted.some((w) => name.includes(w)));
+  if (chosen.length === 0) throw new Error(`--only ${wanted.join(', ')}: no such part (parts: ${parts.map(([n]) => n).join(', ')})`);
+  return chosen;
+}
+
 async function main(): Promise<number> {
+  const selected = chosenParts(process.argv.slice(2));
+  const whole = selected === parts;
   const machine = describeMachine(ROOT);
   console.log(`mfa-flow bench — Node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAverage}`);
   const started = performance.now();
   const sections: SectionResult[] = [];
-  for (const [name, measure] of parts) {
+  for (const [name, measure] of selected) {
     const t = performance.now();
     process.stdout.write(`  ${name}… `);
     try {
@@ -48,8 +60,12 @@ async function main(): Promise<number> {
   if (bundle) console.log(`\nBundle contributors (minified bytes):\n${contributorLines(bundle).map((l) => `  ${l}`).join('\n')}`);
   console.log(failures.length ? `\nCORRECTNESS FAILURES:\n${failures.map((f) => `  - ${f}`).join('\n')}` : '\nCorrectness checks: all passed.');
 
-  writeFileSync(DOC, markdownDocument({ command: COMMAND, machine, sections, failures, elapsedSeconds }));
-  console.log(`\nWrote ${path.relative(ROOT, DOC)} (${elapsedSeconds.toFixed(0)} s in all).`);
+  if (whole) {
+    writeFileSync(DOC, markdownDocument({ command: COMMAND, machine, sections, failures, elapsedSeconds }));
+    console.log(`\nWrote ${path.relative(ROOT, DOC)} (${elapsedSeconds.toFixed(0)} s in all).`);
+  } else {
+    console.log(`\nA partial run (--only): ${path.relative(ROOT, DOC)} left as it was.`);
+  }
   return failures.length ? 1 : 0;
 }
 
