@@ -4,12 +4,13 @@
 // `--inspect` shows the flows in the Stately inspector through a bridge on 127.0.0.1.
 // Exit codes: 0 success, 1 failure (or input ended), 2 bad flags, 130 Ctrl-C.
 import { parseArgs } from 'node:util';
-import { createMfaFlow, type MfaFlowActor, type AuthenticatedOutput, type MfaIntent } from '../index.js';
+import { createMfaFlow, FACTOR_TYPES, type AuthenticatedOutput, type FactorType, type MfaFlowActor, type MfaIntent } from '../index.js';
 import { DEFAULT_CLIENT, DEFAULT_USER, startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { runAutoDemo } from './demo/auto.js';
 import { createCodeAdvice } from './demo/codeAdvice.js';
 import { shiftableClock, wallClock, type StepClock } from './demo/codes.js';
 import { driveFlow } from './demo/driveFlow.js';
+import { emulatedPhone, type EmulatedPhone } from './demo/emulatedPhone.js';
 import { startDemoInspection, type DemoInspection } from './demo/inspection.js';
 import { interactiveResponder } from './demo/interactive.js';
 import { Prompter, type PrompterStreams } from './demo/prompter.js';
@@ -19,12 +20,17 @@ import { DOMAIN_PATTERN } from '../api/protocol.js';
 
 const USAGE = `Usage: mfa-flow demo [options]
 
-Runs Auth0's MFA flow in the terminal: sign in, enroll an authenticator app from a QR code,
-sign in with a code or a recovery code. Uses a fresh embedded emulator unless --domain is given.
+Runs Auth0's MFA flow in the terminal: sign in, enroll a second factor (an authenticator app
+from a QR code, SMS, voice, email or push), sign in with it or with a recovery code. Uses a
+fresh embedded emulator unless --domain is given; its "emulated phone" shows the messages and
+answers pushes from the terminal.
 
 Options:
-  --auto                  no questions: enroll, then sign in with a code, then with the
-                          recovery code, computing codes from the secret (a smoke test)
+  --auto                  no questions: for each factor, enroll, then sign in with it, then
+                          with the recovery code; codes are computed from the secret or read
+                          from the emulator's outbox, pushes accepted by its emulated device
+  --factor LIST           the factors to offer (interactive) or to run (--auto), comma-separated
+                          from ${FACTOR_TYPES.join(', ')} (default: all on the emulator, otp on a tenant)
   --intent enroll|challenge
                           what the (first) flow does (default: challenge, which enrolls first
                           when the user has no authenticator; enroll with --auto)
@@ -43,6 +49,7 @@ export interface DemoStreams extends PrompterStreams {
 
 interface DemoFlags {
   auto: boolean;
+  factors: FactorType[] | undefined;
   intent: MfaIntent | undefined;
   /** Port of the inspector bridge, when --inspect is given. */
   inspectPort?: number;
@@ -62,6 +69,7 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
     options: {
       auto: { type: 'boolean' },
       intent: { type: 'string' },
+      factor: { type: 'string', multiple: true },
       domain: { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -73,7 +81,7 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
   if (values.intent !== undefined && values.intent !== 'enroll' && values.intent !== 'challenge') {
     throw new UsageError(`--intent must be enroll or challenge, got "${values.intent}"`);
   }
-  const flags: DemoFlags = { auto: values.auto === true, intent: values.intent };
+  const flags: DemoFlags = { auto: values.auto === true, intent: values.intent, factors: factorsFlag(values.factor) };
   if (values.inspect !== undefined) {
     flags.inspectPort = portFlag('--inspect', values.inspect);
   }
@@ -82,6 +90,9 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
       throw new UsageError('--client-id and --client-secret need --domain');
     }
     return flags;
+  }
+  if (flags.auto && flags.factors?.some((factor) => factor !== 'otp')) {
+    throw new UsageError('--auto against a tenant runs otp only: its messages and pushes reach real phones, not an outbox');
   }
   if (!DOMAIN_PATTERN.test(values.domain)) throw new UsageError('--domain must be a host name, e.g. tenant.eu.auth0.com');
   if (!values['client-id']) throw new UsageError('--domain needs --client-id');
@@ -92,6 +103,22 @@ function parseFlags(argv: string[]): DemoFlags | 'help' {
   };
   return flags;
 }
+
+/** `--factor sms,push --factor otp` → ['sms', 'push', 'otp'], each once, in the order given. */
+function factorsFlag(values: string[] | undefined): FactorType[] | undefined {
+  if (values === undefined) return undefined;
+  const names = values.flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.find((name) => !(FACTOR_TYPES as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new UsageError(`--factor takes ${FACTOR_TYPES.join(', ')}; got "${unknown}"`);
+  if (names.length === 0) throw new UsageError('--factor needs at least one factor');
+  return [...new Set(names as FactorType[])];
+}
+
+/** Each factor of an --auto run has a user of its own, with no factor yet: one story never meets another's authenticators. */
+const autoUser = (factor: FactorType) => (factor === 'otp' ? DEFAULT_USER.email : `demo+${factor}@example.com`);
+/** The emulated phone's numbers, one per factor (SMS and voice budgets are the user's, not the number's, but distinct reads clearer). */
+const DEMO_PHONE_NUMBERS: Readonly<Partial<Record<FactorType, string>>> = { sms: '+14155550123', voice: '+14155550124' };
+const DEMO_PHONE_NUMBER = '+14155550123';
 
 export async function runDemoCommand(
   argv: string[],
@@ -114,6 +141,7 @@ export async function runDemoCommand(
   // The embedded emulator runs on a clock this command owns, so --auto can step it forward.
   const clock: StepClock = flags.tenant ? wallClock() : shiftableClock();
   let emulator: RunningEmulator | undefined;
+  let phone: EmulatedPhone | undefined;
   let inspection: DemoInspection | undefined;
   let prompter: Prompter | undefined;
   let currentFlow: MfaFlowActor | undefined;
@@ -147,7 +175,17 @@ export async function runDemoCommand(
       api = flags.tenant;
       print(`mfa-flow demo against the Auth0 tenant ${flags.tenant.domain}. Ctrl-C cancels.`);
     } else {
-      emulator = await startEmulator({ port: 0, host: '127.0.0.1', clock: clock.now });
+      emulator = await startEmulator({
+        port: 0,
+        host: '127.0.0.1',
+        clock: clock.now,
+        users: [DEFAULT_USER, ...FACTOR_TYPES.filter((factor) => factor !== 'otp').map((factor) => ({ email: autoUser(factor), password: DEFAULT_USER.password }))],
+        // A push sign-in is polled every second rather than Auth0's 5: a demo should not make people wait.
+        pollIntervalSeconds: 1,
+        // What the emulated phone receives, shown as it arrives (--auto reads the outbox instead).
+        ...(flags.auto ? {} : { messageLog: (line: string) => print(`[emulated phone] ${line}`) }),
+      });
+      phone = emulatedPhone(emulator.url);
       api = {
         baseUrl: emulator.url,
         clientId: DEFAULT_CLIENT.id,
@@ -160,8 +198,10 @@ export async function runDemoCommand(
     // One advice for the whole run: a code spent in one flow is still on the phone in the next.
     // The embedded emulator's bucket of attempts is Auth0's (the advice's default).
     const advice = createCodeAdvice({ now: clock.now });
-    const createFlow = (intent: MfaIntent) => {
-      const flow = createMfaFlow({ ...api, intent, ...(inspection ? { inspect: inspection.inspect } : {}) });
+    // On the emulator every factor is offered (the phone is emulated too); on a tenant, an app unless told.
+    const offered: FactorType[] = flags.factors ?? (emulator ? [...FACTOR_TYPES] : ['otp']);
+    const createFlow = (intent: MfaIntent, factors: FactorType[] = offered) => {
+      const flow = createMfaFlow({ ...api, intent, factors, ...(inspection ? { inspect: inspection.inspect } : {}) });
       // A crash reaches driveFlow (its waitFor rejects) and is reported there.
       flow.subscribe({ next: (snapshot) => advice.observe(flow, snapshot), error: () => {} });
       currentFlow = flow;
@@ -169,10 +209,16 @@ export async function runDemoCommand(
     };
 
     if (flags.auto) {
+      let tenantCredentials: { username: string; password: string } | null | undefined;
       const result = await runAutoDemo({
-        createFlow,
-        // Only a real tenant's credentials are asked for; the prompt reader starts on that first use.
-        credentials: defaults ? async () => defaults : () => interactiveResponder({ prompter: needPrompter(), print }).credentials(undefined),
+        createFlow: (intent, factor) => createFlow(intent, [factor]),
+        factors: offered,
+        // Only a real tenant's credentials are asked for (once); the prompt reader starts on that first use.
+        credentials: defaults
+          ? async (factor) => ({ username: autoUser(factor), password: defaults.password })
+          : async () => (tenantCredentials ??= await interactiveResponder({ prompter: needPrompter(), print }).credentials(undefined)),
+        phoneNumberFor: (factor) => DEMO_PHONE_NUMBERS[factor] ?? DEMO_PHONE_NUMBER,
+        ...(phone ? { phone } : {}),
         clock,
         ...(flags.intent === undefined ? {} : { intent: flags.intent }),
         print,
@@ -183,7 +229,13 @@ export async function runDemoCommand(
       return result.kind === 'ok' ? 0 : 1;
     }
 
-    const responder = interactiveResponder({ prompter: needPrompter(), print, advice, ...(defaults ? { defaults } : {}) });
+    const responder = interactiveResponder({
+      prompter: needPrompter(),
+      print,
+      advice,
+      ...(defaults ? { defaults, suggestedPhoneNumber: DEMO_PHONE_NUMBER } : {}),
+      ...(phone ? { phone } : {}),
+    });
     let intent: MfaIntent = flags.intent ?? 'challenge';
     for (;;) {
       const flow = createFlow(intent);

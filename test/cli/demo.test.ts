@@ -1,4 +1,4 @@
-// `mfa-flow demo` as a user runs it: `--auto` end to end, an interactive run typed through stdin
+// `mfa-flow demo` as a user runs it with an authenticator app (demoFactors.test.ts: the others): `--auto` end to end, an interactive run typed through stdin
 // (a wrong code, the right one, then a second sign-in with the recovery code), repeated malformed
 // codes, a replayed code and the warning before a lockout, and Ctrl-C.
 import { Secret, TOTP } from 'otpauth';
@@ -58,15 +58,15 @@ function expectNoSecretsIn(output: string): void {
 
 // Each step waits on a condition with its own timeout; the test's is a ceiling for a loaded CI machine.
 describe('mfa-flow demo', { timeout: 30_000 }, () => {
-  test('--auto runs enroll, challenge and recovery unattended and exits 0', async () => {
-    const cli = start(['demo', '--auto']);
+  test('--auto --factor otp runs enroll, challenge and recovery unattended and exits 0', async () => {
+    const cli = start(['demo', '--auto', '--factor', 'otp']);
     await cli.expect(/embedded MFA emulator at http:\/\/127\.0\.0\.1:\d+/);
-    await cli.expect(/\[1\/3\] enroll: secret [A-Z2-7]{32}\n/);
-    const enrolledCode = (await cli.expect(/\[1\/3\] enroll: recovery code ([A-Z0-9]{24}) \(acknowledged\)/))[1];
-    await cli.expect(/\[1\/3\] enroll: authenticated, authenticator enrolled/);
-    await cli.expect(/\[2\/3\] challenge: authenticated with a code from the app/);
-    const newCode = (await cli.expect(/\[3\/3\] recovery: authenticated; new recovery code ([A-Z0-9]{24})/))[1];
-    await cli.expect(/All three flows succeeded/);
+    await cli.expect(/\[otp 1\/3\] enroll: secret [A-Z2-7]{32}\n/);
+    const enrolledCode = (await cli.expect(/\[otp 1\/3\] enroll: recovery code ([A-Z0-9]{24}) \(acknowledged\)/))[1];
+    await cli.expect(/\[otp 1\/3\] enroll: authenticated, otp enrolled/);
+    await cli.expect(/\[otp 2\/3\] challenge: authenticated with otp/);
+    const newCode = (await cli.expect(/\[otp 3\/3\] recovery: authenticated; new recovery code ([A-Z0-9]{24})/))[1];
+    await cli.expect(/All 3 flows succeeded: enroll, challenge and recovery for otp\./);
     await expect(cli.exited).resolves.toBe(0);
     expect(newCode).not.toBe(enrolledCode);
     expectNoSecretsIn(cli.stdout());
@@ -74,7 +74,7 @@ describe('mfa-flow demo', { timeout: 30_000 }, () => {
   });
 
   test('an interactive run: a wrong code, the right one, then a sign-in with the recovery code', async () => {
-    const cli = start(['demo']);
+    const cli = start(['demo', '--factor', 'otp']);
     await acceptDemoUser(cli);
 
     await cli.expect(/Scan this QR code/);
@@ -101,7 +101,7 @@ describe('mfa-flow demo', { timeout: 30_000 }, () => {
   });
 
   test('a second blank or malformed code prints the error again, not the QR block', async () => {
-    const cli = start(['demo']);
+    const cli = start(['demo', '--factor', 'otp']);
     await acceptDemoUser(cli);
     const secret = (await cli.expect(/Secret: ([A-Z2-7]{32})\n/))[1] ?? '';
     await cli.expect(/Code from the app: /);
@@ -118,7 +118,7 @@ describe('mfa-flow demo', { timeout: 30_000 }, () => {
   });
 
   test('the enrollment code typed again reads "already used"; wrong codes read wrong, then warn of the lockout', async () => {
-    const cli = start(['demo']);
+    const cli = start(['demo', '--factor', 'otp']);
     await acceptDemoUser(cli);
     const secret = (await cli.expect(/Secret: ([A-Z2-7]{32})\n/))[1] ?? '';
     await cli.expect(/Code from the app: /);
@@ -146,7 +146,7 @@ describe('mfa-flow demo', { timeout: 30_000 }, () => {
   });
 
   test('Ctrl-C cancels the flow and exits 130', async () => {
-    const cli = start(['demo']);
+    const cli = start(['demo', '--factor', 'otp']);
     await acceptDemoUser(cli);
     await cli.expect(/Code from the app: /);
     cli.child.kill('SIGINT');

@@ -38,7 +38,7 @@ const holdsNoSecret = (value: Json): boolean =>
 
 describe('mfa-flow demo --inspect', { timeout: 30_000 }, () => {
   test('a page on the bridge sees the chart of --auto, and no secret', async () => {
-    const cli = spawnCli(['demo', '--auto', '--inspect', '0']);
+    const cli = spawnCli(['demo', '--auto', '--factor', 'otp', '--inspect', '0']);
     running.push(cli);
     const port = (await cli.expect(/Inspector: open http:\/\/127\.0\.0\.1:(\d+)\/ \(needs internet for the Stately UI\)/))[1];
 
@@ -48,7 +48,7 @@ describe('mfa-flow demo --inspect', { timeout: 30_000 }, () => {
     page.on('message', (data) => received.push(data.toString()));
     const pageClosed = new Promise<number>((resolve) => page.on('close', (code) => resolve(code)));
 
-    const secret = (await cli.expect(/\[1\/3\] enroll: secret ([A-Z2-7]{32})\n/))[1]!;
+    const secret = (await cli.expect(/\[otp 1\/3\] enroll: secret ([A-Z2-7]{32})\n/))[1]!;
     const recoveryCode = (await cli.expect(/recovery code ([A-Z0-9]{24}) \(acknowledged\)/))[1]!;
     const newRecoveryCode = (await cli.expect(/new recovery code ([A-Z0-9]{24})/))[1]!;
     await expect(cli.exited).resolves.toBe(0);

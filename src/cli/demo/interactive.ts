@@ -4,6 +4,8 @@ import QRCode from 'qrcode';
 import type { ChallengeableAuthenticator, Enrollment, FlowError } from '../../index.js';
 import type { CodeAdvice } from './codeAdvice.js';
 import type { CodeAnswer, Responder } from './driveFlow.js';
+import type { EmulatedPhone } from './emulatedPhone.js';
+import { factorPrompts } from './factorPrompts.js';
 import type { Prompter } from './prompter.js';
 
 export interface InteractiveOptions {
@@ -13,6 +15,10 @@ export interface InteractiveOptions {
   defaults?: { username: string; password: string };
   /** Better words for a refused code (replayed, lockout ahead); default: the chart's message. */
   advice?: CodeAdvice;
+  /** On the embedded emulator: the phone that receives messages and pushes, answered from here. */
+  phone?: EmulatedPhone;
+  /** A phone number to suggest when enrolling SMS or voice (the emulator's demo). */
+  suggestedPhoneNumber?: string;
 }
 
 export function formatWait(ms: number): string {
@@ -20,11 +26,22 @@ export function formatWait(ms: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
 }
 
-export function interactiveResponder({ prompter, print, defaults, advice }: InteractiveOptions): Responder {
+export function interactiveResponder({ prompter, print, defaults, advice, phone, suggestedPhoneNumber }: InteractiveOptions): Responder {
   const reportError = (error: FlowError | undefined) => {
     if (error) print(`✗ ${advice ? advice.messageFor(error) : error.message}`);
   };
   let lastUsername = defaults?.username;
+  const factors = factorPrompts({
+    prompter,
+    print,
+    ...(phone ? { phone } : {}),
+    suggested: {
+      ...(suggestedPhoneNumber ? { phoneNumber: suggestedPhoneNumber } : {}),
+      // The address the user signed in with is the likeliest one to send a code to.
+      email: () => lastUsername,
+    },
+    reportError,
+  });
 
   return {
     async credentials(error) {
@@ -41,7 +58,14 @@ export function interactiveResponder({ prompter, print, defaults, advice }: Inte
       return { username: chosen, password: password || (defaults && chosen === defaults.username ? defaults.password : '') };
     },
 
+    chooseFactor: factors.chooseFactor,
+    waitForDevice: factors.waitForDevice,
+    deviceAnswered: factors.deviceAnswered,
+
     async enrollmentCode(enrollment: Enrollment, error) {
+      if (enrollment.factor === 'sms' || enrollment.factor === 'voice' || enrollment.factor === 'email') {
+        return factors.messageEnrollmentCode(enrollment.factor, error);
+      }
       if (error) reportError(error);
       else await showEnrollment(enrollment, print);
       return prompter.ask('Code from the app: ');
@@ -67,10 +91,12 @@ export function interactiveResponder({ prompter, print, defaults, advice }: Inte
       }
     },
 
-    async verificationCode(error): Promise<CodeAnswer | null> {
+    async verificationCode(error, prompt): Promise<CodeAnswer | null> {
+      if (prompt.resendInMs() !== null) return factors.messageCode(error, prompt);
       reportError(error);
-      const answer = await prompter.ask('Code from the app (or a recovery code): ');
+      const answer = await prompter.ask(prompt.canChange ? 'Code from the app (m: another method, or a recovery code): ' : 'Code from the app (or a recovery code): ');
       if (answer === null) return null;
+      if (prompt.canChange && answer.trim().toLowerCase() === 'm') return { change: true };
       // Six digits are a code from the app; anything longer is taken for a recovery code.
       return answer.replace(/[\s-]/g, '').length > 6 ? { recoveryCode: answer } : { otp: answer };
     },
@@ -89,10 +115,7 @@ export function interactiveResponder({ prompter, print, defaults, advice }: Inte
 
 async function showEnrollment(enrollment: Enrollment, print: (line: string) => void): Promise<void> {
   print('');
-  if (enrollment.factor !== 'otp') {
-    print('A code is on its way: type it below.');
-    return;
-  }
+  if (enrollment.factor !== 'otp') return;
   print('Scan this QR code with your authenticator app (Google Authenticator, 1Password, Aegis…):');
   try {
     print(await QRCode.toString(enrollment.barcodeUri, { type: 'terminal', small: true }));

@@ -39,8 +39,9 @@ export class Prompter {
     this.rl.on('SIGINT', onInterrupt);
   }
 
-  /** Asks and waits for one line; `null` when the input ended or the question was interrupted. */
-  async ask(question: string, options: { secret?: boolean } = {}): Promise<string | null> {
+  /** Asks and waits for one line; `null` when the input ended or the question was interrupted, or
+   *  when `signal` aborts first (the flow moved on by itself; a line typed later waits for the next question). */
+  async ask(question: string, options: { secret?: boolean; signal?: AbortSignal } = {}): Promise<string | null> {
     this.rl.setPrompt(question);
     this.rl.prompt(true);
     const typed = this.typedAhead.shift();
@@ -52,8 +53,12 @@ export class Prompter {
       this.streams.output.write('\n');
       return null;
     }
+    if (options.signal?.aborted) return null;
     this.muted = options.secret === true && this.terminal;
+    const abandon = () => this.settle(null);
+    options.signal?.addEventListener('abort', abandon, { once: true });
     const line = await new Promise<string | null>((resolve) => (this.pending = resolve));
+    options.signal?.removeEventListener('abort', abandon);
     if (this.muted || !this.terminal) this.streams.output.write('\n');
     this.muted = false;
     return line;
