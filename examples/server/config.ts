@@ -1,6 +1,7 @@
 // What an example page learns from the demo server at `/config.json`: where the MFA API is and
 // which client to be. Written by demoServer.ts from its flags, read by the pages (web and React)
 // with loadConfig; never holds a client secret.
+import type { FactorType } from '../../src/index.js';
 
 export type DemoMode =
   /** The embedded emulator answers on this origin. */
@@ -24,6 +25,11 @@ export interface DemoConfig {
   /** The emulator's bucket of code attempts, for the warning before a lockout; absent for a real
    *  tenant, where Auth0's documented bucket applies. */
   attempts?: { limit: number; refillSeconds: number };
+  /** The factors the page offers to enroll, in order (all five on the emulator; absent: an app only). */
+  factors?: FactorType[];
+  /** The emulator's own routes (/emulator/v1/: outbox, Guardian device) answer on this origin:
+   *  the page shows an emulated phone beside the chart. */
+  emulatedPhone?: boolean;
 }
 
 export async function loadConfig(url = '/config.json'): Promise<DemoConfig> {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulator, DEFAULT_CLIENT, DEFAULT_USER, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { AUTH0_ATTEMPTS } from '../../src/cli/demo/codeAdvice.js';
+import { FACTOR_TYPES, type FactorType } from '../../src/index.js';
 import type { DemoConfig } from './config.js';
 import { buildExample, type BuildExampleOptions, type ExampleBundle, type ExampleName } from './buildExample.js';
 
@@ -29,7 +30,9 @@ export interface DemoServerOptions {
   /** Where proxied calls go instead of `https://<domain>` (tests point it at an emulator). */
   upstreamUrl?: string;
   /** Passed to the embedded emulator: tests inject a clock, attempt limits, token lifetimes. */
-  emulator?: Pick<EmulatorOptions, 'clock' | 'attempts' | 'mfaTokenTtlSeconds' | 'randomBytes' | 'users'>;
+  emulator?: Pick<EmulatorOptions, 'clock' | 'attempts' | 'mfaTokenTtlSeconds' | 'randomBytes' | 'users' | 'push' | 'pollIntervalSeconds'>;
+  /** The factors the page offers to enroll. Default: all five on the emulator, an app on a tenant. */
+  factors?: FactorType[];
   /** Where the bundle is written (default: the example's dist/); `false` = memory only. */
   outdir?: BuildExampleOptions['outdir'];
   /** One line per API request (method, path, status, time); never a secret. */
@@ -100,6 +103,8 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
   if (options.domain === undefined) {
     const domain = `localhost:${port}`;
     const emulator = createEmulator({
+      // A push sign-in is polled every second rather than Auth0's 5: a demo should not make people wait.
+      pollIntervalSeconds: 1,
       ...options.emulator,
       domain,
       tenantName: 'mfa-flow-demo',
@@ -119,6 +124,8 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
           limit: options.emulator?.attempts?.limit ?? AUTH0_ATTEMPTS.limit,
           refillSeconds: options.emulator?.attempts?.refillSeconds ?? AUTH0_ATTEMPTS.refillSeconds,
         },
+        factors: options.factors ?? [...FACTOR_TYPES],
+        emulatedPhone: true,
       },
       emulator,
       fetch: (request) => emulator.app.fetch(request),
@@ -129,13 +136,13 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
   const clientId = options.clientId ?? '';
   if (options.clientSecret === undefined) {
     return {
-      config: { mode: 'auth0', apiBaseUrl: `https://${options.domain}`, clientId, mfaAudience, tenant: options.domain },
+      config: { mode: 'auth0', apiBaseUrl: `https://${options.domain}`, clientId, mfaAudience, tenant: options.domain, factors: options.factors ?? ['otp'] },
       fetch: () => notFound(),
     };
   }
   const upstream = (options.upstreamUrl ?? `https://${options.domain}`).replace(/\/+$/, '');
   return {
-    config: { mode: 'auth0-proxy', clientId, mfaAudience, tenant: options.domain },
+    config: { mode: 'auth0-proxy', clientId, mfaAudience, tenant: options.domain, factors: options.factors ?? ['otp'] },
     fetch: (request) => proxy(request, upstream, clientId, options.clientSecret ?? '', options.log),
   };
 }

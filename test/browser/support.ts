@@ -61,6 +61,8 @@ export async function openDemo(options: DemoServerOptions = {}): Promise<DemoHar
   const server = await startDemoServer({
     port: 0,
     outdir: false,
+    // The tests written for the authenticator app see its screens directly; factors.test.ts offers all five.
+    factors: ['otp'],
     ...options,
     emulator: { clock: clock.now, ...options.emulator },
   });

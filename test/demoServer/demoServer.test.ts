@@ -40,7 +40,12 @@ describe('demo server', () => {
       clientId: 'demo-web',
       demoUser: { email: 'demo@example.com' },
       attempts: { limit: 10, refillSeconds: 360 }, // Auth0's documented bucket, which the emulator keeps
+      // `npm start` offers every factor, and the emulated phone (outbox, Guardian) beside the chart.
+      factors: ['otp', 'sms', 'voice', 'email', 'push'],
+      emulatedPhone: true,
     });
+    const outbox = await fetch(new URL('/emulator/v1/outbox', server.url));
+    expect(outbox.status).toBe(200);
     expect(server.emulator!.store.attemptsRemaining('demo@example.com')).toBe(10);
     expect(configText).not.toContain('demo-secret');
 
@@ -64,6 +69,8 @@ describe('demo server', () => {
       clientId: 'spa-client',
       mfaAudience: 'https://tenant.example/mfa/',
       tenant: 'tenant.example',
+      // A real tenant's factors are its own settings: the page offers an app unless told more.
+      factors: ['otp'],
     });
     const page = await fetch(server.url);
     expect(page.headers.get('content-security-policy')).toContain("connect-src 'self' https://tenant.example");

@@ -1,15 +1,20 @@
-// The page shell: picks the view for each snapshot, and keeps the parts every state shares up to
-// date: the busy indicator (the `busy` tag), the error region (`context.error`, aria-live, tied to
-// the fields it is about), and the panel that shows where the chart is.
+// The page shell: picks the screen for each view of the flow (a FlowView, never the actor's
+// snapshot), and keeps the parts every state shares up to date: the busy indicator (the `busy`
+// tag), the error region (`error`, aria-live, tied to the fields it is about), and the panel that
+// shows where the chart is.
 // In your app: the code advice is a few lines of your own (see src/cli/demo/codeAdvice.ts).
-import { createCodeAdvice } from '../../../src/cli/demo/codeAdvice.js';
-import type { FlowError, MfaFlowActor } from '../../../src/index.js';
+import { createCodeAdvice, type ObservedSnapshot } from '../../../src/cli/demo/codeAdvice.js';
+import type { FlowError } from '../../../src/index.js';
 import type { DemoConfig } from '../../server/config.js';
 import { focusInput, h, markInvalid } from './dom.js';
-import type { FlowSession, FlowSnapshot } from './flowSession.js';
-import { statePath } from './statePath.js';
+import type { FlowSession, FlowView } from './flowSession.js';
+import { challengedFactor, inState } from './viewState.js';
 import { chooserView } from './views/chooser.js';
 import { enrollView } from './views/enroll.js';
+import { enrollMessageView } from './views/enrollMessage.js';
+import { enrollPushView } from './views/enrollPush.js';
+import { factorChoiceView } from './views/factorChoice.js';
+import { pushWaitView } from './views/pushWait.js';
 import { failedView } from './views/failed.js';
 import { lockedView } from './views/locked.js';
 import { recoveryCodesView } from './views/recoveryCodes.js';
@@ -21,7 +26,11 @@ import { workingView } from './views/working.js';
 
 const VIEWS = {
   signIn: signInView,
+  factorChoice: factorChoiceView,
   enroll: enrollView,
+  enrollMessage: enrollMessageView,
+  enrollPush: enrollPushView,
+  pushWait: pushWaitView,
   recoveryCodes: recoveryCodesView,
   chooser: chooserView,
   verify: verifyView,
@@ -33,17 +42,33 @@ const VIEWS = {
 } satisfies Record<string, ViewFactory>;
 type ViewKey = keyof typeof VIEWS;
 
-/** One view per screen; substates of a screen (idle ↔ submitting) update it in place, keeping what was typed. */
-export function viewKeyOf(snapshot: FlowSnapshot): ViewKey {
-  if (snapshot.status === 'done') return snapshot.matches('authenticated') ? 'result' : 'cancelled';
-  if (snapshot.matches({ step: 'needMfaToken' })) return 'signIn';
-  if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) return 'recoveryCodes';
-  if (snapshot.matches({ step: 'awaitingConfirmation' })) return 'enroll';
-  if (snapshot.matches({ step: { listing: 'choosing' } })) return 'chooser';
-  if (snapshot.matches({ step: 'verifying' })) return 'verify';
-  if (snapshot.matches('locked')) return 'locked';
-  if (snapshot.matches('failed')) return 'failed';
+/** One screen per step; substates of a step (idle ↔ submitting, waiting ↔ asking) update it in
+ *  place, keeping what was typed. */
+export function viewKeyOf(view: FlowView): ViewKey {
+  if (view.status === 'done') return view.outcome === 'authenticated' ? 'result' : 'cancelled';
+  if (inState(view, 'step.needMfaToken')) return 'signIn';
+  if (inState(view, 'step.choosingFactor')) return 'factorChoice';
+  if (inState(view, 'step.awaitingConfirmation.acknowledgingRecoveryCodes')) return 'recoveryCodes';
+  if (inState(view, 'step.awaitingConfirmation.waitingForDevice')) return 'enrollPush';
+  if (inState(view, 'step.awaitingConfirmation')) return view.enrollment?.factor === 'otp' ? 'enroll' : 'enrollMessage';
+  if (inState(view, 'step.listing.choosing')) return 'chooser';
+  if (inState(view, 'step.verifying.waitingForDevice') || inState(view, 'step.verifying.deviceAnswered')) return 'pushWait';
+  // The push's own screen until its state says otherwise: no flash of the code entry in between.
+  if (inState(view, 'step.verifying')) return challengedFactor(view) === 'push' ? 'pushWait' : 'verify';
+  if (inState(view, 'locked')) return 'locked';
+  if (inState(view, 'failed')) return 'failed';
   return 'working';
+}
+
+/** What the code advice reads of a flow, from its view. */
+function observed(view: FlowView): ObservedSnapshot {
+  return {
+    status: view.status,
+    hasTag: (tag) => view.tags.includes(tag),
+    context: { error: view.error },
+    // The advice reads only how a flow ended, never its tokens (which a view does not carry).
+    output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
+  };
 }
 
 export interface AppElements {
@@ -65,7 +90,7 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
   let shownError: FlowError | null = null;
   let unmarkFields = () => {};
   let lastPath = '';
-  let flow: MfaFlowActor | null = null;
+  let flow: object | null = null;
   // An event from the page is waiting for the flow's answer: its error is news even when it is the
   // very same object as before (the chart reuses one for every malformed code).
   let awaitingAnswer = false;
@@ -93,7 +118,7 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
 
   session.subscribe((snapshot, snapshotFlow) => {
     flow = snapshotFlow;
-    advice.observe(snapshotFlow, snapshot);
+    advice.observe(snapshotFlow, observed(snapshot));
     const key = viewKeyOf(snapshot);
     let mounted = false;
     if (current === null || current.key !== key) {
@@ -108,12 +133,12 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
     const { view } = current;
     view.update?.(snapshot);
 
-    const busy = snapshot.hasTag('busy');
+    const busy = snapshot.tags.includes('busy');
     elements.busy.hidden = !busy;
     elements.main.setAttribute('aria-busy', String(busy));
     view.root.querySelectorAll<HTMLButtonElement>('[data-submit]').forEach((button) => (button.disabled = busy));
 
-    const error = snapshot.context.error;
+    const error = snapshot.error;
     const answered = awaitingAnswer && !busy;
     if (answered) awaitingAnswer = false;
     const news = error !== shownError || (answered && error !== null);
@@ -133,10 +158,10 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
     updateChartPanel(snapshot);
   });
 
-  function updateChartPanel(snapshot: FlowSnapshot): void {
-    const path = statePath(snapshot.value);
+  function updateChartPanel(snapshot: FlowView): void {
+    const path = snapshot.state;
     elements.statePath.textContent = path;
-    elements.stateTags.textContent = [...snapshot.tags].sort().join(', ') || '(none)';
+    elements.stateTags.textContent = snapshot.tags.join(', ') || '(none)';
     if (path !== lastPath) {
       lastPath = path;
       elements.stateHistory.prepend(h('li', {}, path));

@@ -1,7 +1,9 @@
 // The one place the page creates an MFA flow. Everything else sees the flow only through this
-// session: its current snapshot, `send`, and `restart`. The flow is kept in sessionStorage on
-// every change, so a reload (or a tab the phone killed) resumes where the user was.
-import { createMfaFlow, type CreateMfaFlowOptions, type MfaFlowActor, type MfaFlowEvent, type MfaIntent } from '../../../src/index.js';
+// session, in the shape of `mfa-flow/view` (`view()`, `send`, `subscribe`) plus `restart`: the views
+// render a FlowView, never the actor's snapshot, so the same page can drive a flow that runs on a
+// server. The flow is kept in sessionStorage on every change, so a reload (or a tab the phone
+// killed) resumes where the user was.
+import { createMfaFlow, type CreateMfaFlowOptions, type FactorType, type MfaFlowActor, type MfaFlowEvent, type MfaIntent } from '../../../src/index.js';
 import {
   createWebStorageSnapshotStore,
   loadFlow,
@@ -11,13 +13,16 @@ import {
   type ResumableFlow,
   type SnapshotStore,
 } from '../../../src/persist/index.js';
+import { toFlowView, type FlowView } from '../../../src/view/index.js';
 import type { DemoConfig } from '../../server/config.js';
 
-export type FlowSnapshot = ReturnType<MfaFlowActor['getSnapshot']>;
+export type { FlowView };
 export type UiEvent = MfaFlowEvent;
 /** Whether the flow was resumed from the previous page load, or refused (and why). */
 export type RestoreOutcome = { status: 'fresh' } | { status: 'restored' } | Extract<LoadedFlow, { status: 'refused' }>;
-export type SnapshotListener = (snapshot: FlowSnapshot, flow: MfaFlowActor) => void;
+/** Called with every view of the flow, even one equal to the last (a second malformed code is news
+ *  to the page); `flow` tells one flow from the next (the code advice keys on it). */
+export type ViewListener = (view: FlowView, flow: object) => void;
 
 /** Where the page keeps its flow between reloads: this tab's sessionStorage, in the clear (the
  *  tab's own origin is the only reader; a server would encrypt with `encryptionKey`). */
@@ -27,11 +32,11 @@ export interface FlowSession {
   readonly intent: MfaIntent;
   /** Whether the flow was resumed from the previous page load, or refused (and why). */
   readonly restore: RestoreOutcome;
-  snapshot(): FlowSnapshot;
+  view(): FlowView;
   send(event: UiEvent): void;
   /** Cancels the current flow (aborting its requests) and starts a fresh one. */
   restart(intent?: MfaIntent): void;
-  subscribe(listener: SnapshotListener): () => void;
+  subscribe(listener: ViewListener): () => void;
 }
 
 export interface FlowSessionOptions {
@@ -50,6 +55,8 @@ function createFlow(options: FlowSessionOptions, intent: MfaIntent, resume?: Res
     clientId: config.clientId,
     mfaAudience: config.mfaAudience,
     intent,
+    // What the server offers (all five on the emulator); a page of an older server: an app.
+    factors: config.factors ?? (['otp'] satisfies FactorType[]),
     ...(resume === undefined ? {} : { resume }),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
@@ -57,7 +64,7 @@ function createFlow(options: FlowSessionOptions, intent: MfaIntent, resume?: Res
 
 export async function createFlowSession(options: FlowSessionOptions): Promise<FlowSession> {
   const store = options.store ?? createWebStorageSnapshotStore(window.sessionStorage);
-  const listeners = new Set<SnapshotListener>();
+  const listeners = new Set<ViewListener>();
   const loaded = await loadFlow(store, FLOW_KEY);
   let flow = createFlow(options, options.intent, loaded.status === 'resumable' ? loaded.resume : undefined);
   const restore: RestoreOutcome =
@@ -71,7 +78,8 @@ export async function createFlowSession(options: FlowSessionOptions): Promise<Fl
       next: (snapshot) => {
         // Every change is saved; an ended flow's record is deleted (persistFlow is then null).
         void saveFlow(store, FLOW_KEY, persistFlow(flow));
-        listeners.forEach((listener) => listener(snapshot, flow));
+        const view = toFlowView(snapshot);
+        listeners.forEach((listener) => listener(view, flow));
       },
       // The chart turns every service failure into a state; an error here is a bug worth seeing.
       error: (error) => console.error('mfa-flow actor error', error),
@@ -86,7 +94,7 @@ export async function createFlowSession(options: FlowSessionOptions): Promise<Fl
       return intent;
     },
     restore,
-    snapshot: () => flow.getSnapshot(),
+    view: () => toFlowView(flow.getSnapshot()),
     send: (event) => flow.send(event),
     restart(nextIntent = intent) {
       unsubscribe();
@@ -99,7 +107,7 @@ export async function createFlowSession(options: FlowSessionOptions): Promise<Fl
     },
     subscribe(listener) {
       listeners.add(listener);
-      listener(flow.getSnapshot(), flow);
+      listener(toFlowView(flow.getSnapshot()), flow);
       return () => listeners.delete(listener);
     },
   };

@@ -4,6 +4,7 @@ import { h } from './dom.js';
 import { createFlowSession } from './flowSession.js';
 import { demoInspector } from './inspect.js';
 import { mountApp } from './app.js';
+import { mountPhonePanel } from './phonePanel.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -21,6 +22,8 @@ async function boot(): Promise<void> {
     return;
   }
   byId('tenant').textContent = config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`;
+
+  if (config.emulatedPhone) mountPhonePanel(byId('phone'));
 
   const inspect = new URLSearchParams(window.location.search).has('inspect') ? demoInspector() : undefined;
   const session = await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });

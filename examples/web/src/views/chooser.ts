@@ -3,8 +3,8 @@
 import { h } from '../dom.js';
 import type { ViewFactory } from './view.js';
 
-export const chooserView: ViewFactory = (snapshot, context) => {
-  const authenticators = snapshot.context.authenticators;
+export const chooserView: ViewFactory = (view, context) => {
+  const authenticators = view.authenticators;
 
   const options = authenticators.map((authenticator, index) =>
     h(

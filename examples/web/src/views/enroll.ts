@@ -5,8 +5,8 @@ import { qrSvg } from '../qr.js';
 import { groupsOfFour, otpInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
-export const enrollView: ViewFactory = (snapshot, context) => {
-  const enrollment = snapshot.context.enrollment?.factor === 'otp' ? snapshot.context.enrollment : null;
+export const enrollView: ViewFactory = (view, context) => {
+  const enrollment = view.enrollment?.factor === 'otp' ? view.enrollment : null;
   const secret = enrollment?.secret ?? '';
   const otp = otpInput();
   const qrSlot = h('div', { class: 'qr-slot' }, 'Drawing the QR code…');

@@ -11,8 +11,8 @@ const TITLES: Partial<Record<string, string>> = {
   unauthorized_client: 'This application is not allowed to do that',
 };
 
-export const failedView: ViewFactory = (snapshot, context) => {
-  const code = snapshot.context.error?.code ?? 'unexpected';
+export const failedView: ViewFactory = (view, context) => {
+  const code = view.error?.code ?? 'unexpected';
   const retry = h('button', { type: 'button', 'data-testid': 'retry' }, 'Try again');
   retry.addEventListener('click', () => context.send({ type: 'retry' }));
   const startAgain = h('button', { type: 'button', class: 'secondary', 'data-testid': 'failed-start-again' }, 'Start again');

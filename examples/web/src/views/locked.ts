@@ -10,9 +10,9 @@ export function formatWait(ms: number): string {
   return `${minutes}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-export const lockedView: ViewFactory = (snapshot, context) => {
+export const lockedView: ViewFactory = (view, context) => {
   // The chart keeps when the wait ends, so a reload mid-lockout counts down what is left.
-  const deadline = snapshot.context.waitUntil ?? Date.now();
+  const deadline = view.waitUntil ?? Date.now();
   const timer = h('strong', { role: 'timer', 'data-testid': 'lockout-countdown' }, formatWait(deadline - Date.now()));
   const waiting = h('p', { 'data-testid': 'lockout-waiting' }, 'Too many wrong codes. You can try again in ', timer, '.');
   const ready = h('p', { hidden: true, 'data-testid': 'lockout-ready' }, 'You can try again now.');
@@ -35,7 +35,7 @@ export const lockedView: ViewFactory = (snapshot, context) => {
     root,
     initialFocus: title,
     update(next) {
-      const isReady = next.matches({ locked: 'ready' });
+      const isReady = next.state === 'locked.ready';
       if (isReady && retry.disabled) {
         window.clearInterval(tick);
         waiting.hidden = true;

@@ -4,8 +4,8 @@ import { copyText, h } from '../dom.js';
 import { groupsOfFour } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
-export const recoveryCodesView: ViewFactory = (snapshot, context) => {
-  const codes = snapshot.context.enrollment?.recoveryCodes ?? [];
+export const recoveryCodesView: ViewFactory = (view, context) => {
+  const codes = view.recoveryCodes ?? [];
   const list = h(
     'ul',
     { class: 'codes', 'data-testid': 'recovery-codes' },
@@ -20,7 +20,7 @@ export const recoveryCodesView: ViewFactory = (snapshot, context) => {
     'section',
     { 'aria-labelledby': 'recovery-title', 'data-testid': 'recovery' },
     h('h2', { id: 'recovery-title' }, 'Save your recovery code'),
-    h('p', {}, 'Your authenticator app is set up. If you lose it, this code signs you in once. Keep it somewhere safe: it will not be shown again.'),
+    h('p', {}, 'Your second factor is set up. If you lose it, this code signs you in once. Keep it somewhere safe: it will not be shown again.'),
     list,
     h('p', { class: 'actions' }, copy, ' ', acknowledge),
   );

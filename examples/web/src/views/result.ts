@@ -1,18 +1,17 @@
-// authenticated (the final state): what the flow produced, without showing any token, and the
-// replacement recovery code when one was spent. Also `cancelled`, the other final state.
+// authenticated (the final state): what the flow produced, and the replacement recovery code when
+// one was spent. Also `cancelled`, the other final state. The view carries no token at all (a flow
+// on a server keeps them there): the page says that tokens were received, nothing about them.
 import { copyText, h } from '../dom.js';
 import { groupsOfFour } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
-export const resultView: ViewFactory = (snapshot, context) => {
-  const output = snapshot.output?.outcome === 'authenticated' ? snapshot.output : undefined;
-  const tokens = output?.tokens;
+export const resultView: ViewFactory = (view, context) => {
   const again = h('button', { type: 'button', 'data-testid': 'start-again' }, 'Start again');
   again.addEventListener('click', () => context.restart());
 
   let newCode: HTMLElement | null = null;
-  if (output?.newRecoveryCode) {
-    const code = output.newRecoveryCode;
+  if (view.newRecoveryCode) {
+    const code = view.newRecoveryCode;
     const text = h('code', { 'data-testid': 'new-recovery-code', 'data-code': code }, groupsOfFour(code));
     const copy = h('button', { type: 'button', class: 'secondary', 'data-testid': 'copy-new-recovery-code' }, 'Copy');
     copy.addEventListener('click', () => void copyText(code, text, context.announce));
@@ -33,13 +32,9 @@ export const resultView: ViewFactory = (snapshot, context) => {
       'dl',
       { class: 'facts' },
       h('dt', {}, 'New authenticator enrolled'),
-      h('dd', { 'data-testid': 'enrolled' }, output?.enrolled ? 'yes' : 'no'),
-      h('dt', {}, 'Access token'),
-      h('dd', {}, tokens ? `${tokens.tokenType}, expires in ${tokens.expiresIn} s (not shown)` : 'none'),
-      h('dt', {}, 'Scope'),
-      h('dd', {}, tokens?.scope || '(none)'),
-      h('dt', {}, 'ID token'),
-      h('dd', {}, tokens?.idToken ? 'received (not shown)' : 'none'),
+      h('dd', { 'data-testid': 'enrolled' }, view.enrolled ? 'yes' : 'no'),
+      h('dt', {}, 'Tokens'),
+      h('dd', {}, 'received by the app (never shown)'),
     ),
     newCode,
     h('p', {}, again),

@@ -42,8 +42,8 @@ export const signInView: ViewFactory = (_snapshot, context) => {
       'fieldset',
       {},
       h('legend', {}, 'What do you want to do?'),
-      intentChoice('challenge', 'Sign in with my authenticator app', 'Enrolls one first if you have none yet.'),
-      intentChoice('enroll', 'Enroll an authenticator app', 'Adds a new one; asks for a code from the current one first.'),
+      intentChoice('challenge', 'Sign in with my second factor', 'Sets one up first if you have none yet.'),
+      intentChoice('enroll', 'Set up another factor', 'Adds a new one; confirms it is you with the current one first.'),
     ),
     h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'sign-in' }, 'Continue'),
     demoUser

@@ -1,8 +1,14 @@
-// verifying: a code from the app, or (the way back in without the phone) a recovery code; the
-// instructions follow whichever of the two the user is typing.
+// verifying: a code from the app or from the message just sent (SMS, voice, email: with "send a
+// new code" after the cooldown), or (the way back in without the phone) a recovery code; the
+// instructions follow whichever of the two the user is typing. "Use another method" when the user
+// has more than one factor.
 import { appCount } from '../../../../src/cli/demo/authenticatorChoice.js';
 import { field, focusInput, h } from '../dom.js';
+import type { FlowView } from '../flowSession.js';
+import { challengedFactor } from '../viewState.js';
 import { otpInput, recoveryCodeInput } from './codeInputs.js';
+import { otherMethodButton } from './otherMethod.js';
+import { resendButton } from './resendButton.js';
 import type { ViewFactory } from './view.js';
 
 const RECOVERY_INSTRUCTIONS = 'No phone at hand? Sign in with the recovery code you saved when you enrolled.';
@@ -15,16 +21,27 @@ function otpInstructions(intent: string, apps: number): string {
   return 'Open your authenticator app and type the current code for this account.';
 }
 
-export const verifyView: ViewFactory = (snapshot, context) => {
+/** What the code is from: the challenged authenticator's label ("SMS to ••••0123"), when a message. */
+function messageLabel(view: FlowView): string | null {
+  const factor = challengedFactor(view);
+  if (factor !== 'sms' && factor !== 'voice' && factor !== 'email') return null;
+  return view.authenticators.find((authenticator) => authenticator.id === view.authenticatorId)?.label ?? factor;
+}
+
+export const verifyView: ViewFactory = (view, context) => {
   const otp = otpInput();
   const recoveryCode = recoveryCodeInput();
-  const forOtp = otpInstructions(snapshot.context.intent, appCount(snapshot.context.authenticators));
+  const message = messageLabel(view);
+  const forOtp = message
+    ? `We sent a 6-digit code (${message}). Type it here.`
+    : otpInstructions(view.intent, appCount(view.authenticators));
   const instructions = h('p', { 'data-testid': 'verify-instructions' }, forOtp);
+  const resend = message ? resendButton(view, context) : null;
 
   const otpForm = h(
     'form',
     { novalidate: true, 'data-testid': 'otp-form' },
-    field('6-digit code from your authenticator app', otp),
+    field(message ? '6-digit code from the message' : '6-digit code from your authenticator app', otp),
     h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-otp' }, 'Verify'),
   );
   otpForm.addEventListener('submit', (event) => {
@@ -49,7 +66,7 @@ export const verifyView: ViewFactory = (snapshot, context) => {
     usingRecoveryCode = !usingRecoveryCode;
     otpForm.hidden = usingRecoveryCode;
     recoveryForm.hidden = !usingRecoveryCode;
-    toggle.textContent = usingRecoveryCode ? 'Use a code from the app instead' : 'Use a recovery code instead';
+    toggle.textContent = usingRecoveryCode ? `Use a code from the ${message ? 'message' : 'app'} instead` : 'Use a recovery code instead';
     toggle.setAttribute('aria-expanded', String(usingRecoveryCode));
     instructions.textContent = usingRecoveryCode ? RECOVERY_INSTRUCTIONS : forOtp;
     focusInput(usingRecoveryCode ? recoveryCode : otp);
@@ -62,12 +79,16 @@ export const verifyView: ViewFactory = (snapshot, context) => {
     instructions,
     otpForm,
     recoveryForm,
-    h('p', {}, toggle),
+    resend ? h('p', {}, resend.element) : null,
+    h('p', { class: 'actions' }, toggle, ' ', otherMethodButton(view, context)),
   );
   return {
     root,
     initialFocus: otp,
+    update: (next) => resend?.update(next),
+    dispose: () => resend?.dispose(),
     focusAfterError: () => (usingRecoveryCode ? recoveryCode : otp),
-    fieldsInError: (error) => (error.code === 'invalid_otp' ? [otp] : error.code === 'invalid_recovery_code' ? [recoveryCode] : []),
+    fieldsInError: (error) =>
+      error.code === 'invalid_otp' || error.code === 'invalid_binding_code' ? [otp] : error.code === 'invalid_recovery_code' ? [recoveryCode] : [],
   };
 };

@@ -1,7 +1,7 @@
 // The contract between the page shell (app.ts) and one screen of the flow.
 import type { FlowError, MfaIntent } from '../../../../src/index.js';
 import type { DemoConfig } from '../../../server/config.js';
-import type { FlowSnapshot, UiEvent } from '../flowSession.js';
+import type { FlowView, UiEvent } from '../flowSession.js';
 
 export interface ViewContext {
   config: DemoConfig;
@@ -16,8 +16,8 @@ export interface View {
   root: HTMLElement;
   /** Gets focus when the view appears. */
   initialFocus?: HTMLElement;
-  /** Every snapshot while the view is shown, the first one included. */
-  update?(snapshot: FlowSnapshot): void;
+  /** Every view of the flow while this screen is shown, the first one included. */
+  update?(view: FlowView): void;
   /** Focus to move to after the flow reported an error on this view (e.g. the code input). */
   focusAfterError?(): HTMLElement | undefined;
   /** The fields `error` is about, marked `aria-invalid` and described by the error while it lasts. */
@@ -25,4 +25,4 @@ export interface View {
   dispose?(): void;
 }
 
-export type ViewFactory = (snapshot: FlowSnapshot, context: ViewContext) => View;
+export type ViewFactory = (view: FlowView, context: ViewContext) => View;
