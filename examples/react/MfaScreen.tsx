@@ -1,24 +1,33 @@
-// MfaScreen: every state of the MFA chart a user can see, on the public API of mfa-flow.
-// The chart decides; this file only renders the snapshot and sends events.
+// MfaScreen: every state of the MFA chart a user can see, for every factor, on the public API of
+// mfa-flow. The chart decides; this file only renders the flow's view (`mfa-flow/view`) and sends
+// events. The steps of SMS, voice, email and push are in FactorSteps.tsx.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
 // The demos' own helpers, shared with the web and terminal demos; copy them or leave them out.
 import { appCount } from '../../src/cli/demo/authenticatorChoice.js';
 import { createCodeAdvice, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
-// In your app: import type { ... } from 'mfa-flow';
+// In your app: import type { ... } from 'mfa-flow'; import type { FlowView } from 'mfa-flow/view';
 import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, FlowError, MfaFlowEvent } from '../../src/index.js';
+import type { FlowView } from '../../src/view/index.js';
+import { FactorChoice, MessageEnrollment, OtherMethod, PushEnrollment, PushWait, ResendButton } from './FactorSteps.js';
 import { useCodeAdvice } from './useCodeAdvice.js';
 import { useMfaFlow } from './useMfaFlow.js';
 
-type Send = (event: MfaFlowEvent) => void;
-type Snapshot = ReturnType<typeof useMfaFlow>['snapshot'];
+export type Send = (event: MfaFlowEvent) => void;
 
 /** The id of the error line, which fields with an error point at (aria-describedby). */
-const ERROR_ID = 'mfa-error';
+export const ERROR_ID = 'mfa-error';
+
+/** `view` is in `path` or one of its substates, e.g. `inState(view, 'step.verifying')`. */
+export const inState = (view: FlowView, path: string) => view.state === path || view.state.startsWith(`${path}.`);
+
+/** The factor being challenged. */
+const challenged = (view: FlowView) => view.authenticators.find((a) => a.id === view.authenticatorId);
 
 export interface MfaScreenProps {
   options: CreateMfaFlowOptions;
-  /** Called once with the tokens (and a replacement recovery code, if one was used). */
+  /** Called once with the tokens (and a replacement recovery code, if one was used). The view
+   *  carries no token, so they come from the flow's output: a flow running here, in the page. */
   onAuthenticated?: (output: AuthenticatedOutput) => void;
   /** Shown as "Start again" once the flow has ended or failed; mount a new screen (a new `key`) there. */
   onRestart?: () => void;
@@ -27,33 +36,34 @@ export interface MfaScreenProps {
 }
 
 export function MfaScreen({ options, onAuthenticated, onRestart, advice: sharedAdvice }: MfaScreenProps) {
-  const { flow, snapshot } = useMfaFlow(options);
+  const { flow, viewed, view } = useMfaFlow(options);
   const [ownAdvice] = useState(() => createCodeAdvice());
-  const { send, messageFor, answerKey } = useCodeAdvice(flow, sharedAdvice ?? ownAdvice);
-  const busy = snapshot.hasTag('busy');
-  const authenticated = snapshot.matches('authenticated');
-  const error = snapshot.context.error;
+  const { send, messageFor, answerKey } = useCodeAdvice(viewed, sharedAdvice ?? ownAdvice);
+  const busy = view.tags.includes('busy');
+  const authenticated = view.outcome === 'authenticated';
+  const error = view.error;
 
   useEffect(() => {
-    if (snapshot.output?.outcome === 'authenticated') onAuthenticated?.(snapshot.output);
+    const output = flow.getSnapshot().output;
+    if (output?.outcome === 'authenticated') onAuthenticated?.(output);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on arrival
   }, [authenticated]);
 
   return (
     <main aria-busy={busy}>
       <h1>Two-step verification</h1>
-      <Step snapshot={snapshot} send={send} busy={busy} />
+      <Step view={view} send={send} busy={busy} />
       {/* Live regions exist from the start, so screen readers announce what appears in them. */}
-      <p role="status" aria-live="polite" className="status">{busy ? busyText(snapshot) : ''}</p>
+      <p role="status" aria-live="polite" className="status">{busy ? busyText(view) : ''}</p>
       <p role="alert" aria-live="assertive" id={ERROR_ID} className="error">
         {/* A new node per answer: the same message twice (two wrong codes) is announced twice. */}
         {error && <span key={answerKey}>{messageFor(error)}</span>}
       </p>
       <p className="actions">
-        {snapshot.status === 'active' && (
+        {view.status === 'active' && (
           <button type="button" className="secondary" onClick={() => send({ type: 'cancel' })}>Cancel</button>
         )}
-        {onRestart && (snapshot.status === 'done' || snapshot.matches('failed')) && (
+        {onRestart && (view.status === 'done' || inState(view, 'failed')) && (
           <button type="button" className="secondary" onClick={onRestart}>Start again</button>
         )}
       </p>
@@ -61,20 +71,24 @@ export function MfaScreen({ options, onAuthenticated, onRestart, advice: sharedA
   );
 }
 
-function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: boolean }) {
-  const { context } = snapshot;
-  const error = context.error;
-  if (snapshot.matches({ step: 'needMfaToken' })) return <SignIn send={send} busy={busy} error={error} />;
-  if (snapshot.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } })) {
-    return <RecoveryCodes codes={context.enrollment?.recoveryCodes ?? []} send={send} />;
+function Step({ view, send, busy }: { view: FlowView; send: Send; busy: boolean }) {
+  const error = view.error;
+  if (inState(view, 'step.needMfaToken')) return <SignIn send={send} busy={busy} error={error} />;
+  if (inState(view, 'step.choosingFactor')) return <FactorChoice factors={view.enrollableFactors} send={send} busy={busy} error={error} />;
+  if (inState(view, 'step.awaitingConfirmation.acknowledgingRecoveryCodes')) {
+    return <RecoveryCodes codes={view.recoveryCodes ?? []} send={send} />;
   }
-  if (snapshot.matches({ step: 'awaitingConfirmation' }) && context.enrollment?.factor === 'otp') {
-    const { secret, barcodeUri } = context.enrollment;
+  if (inState(view, 'step.awaitingConfirmation') && view.enrollment?.factor === 'push') return <PushEnrollment barcodeUri={view.enrollment.barcodeUri} />;
+  if (inState(view, 'step.awaitingConfirmation') && view.enrollment && view.enrollment.factor !== 'otp') {
+    return <MessageEnrollment view={view} send={send} busy={busy} error={error} />;
+  }
+  if (inState(view, 'step.awaitingConfirmation') && view.enrollment?.factor === 'otp') {
+    const { secret, barcodeUri } = view.enrollment;
     return (
       <section aria-labelledby="enroll-title">
         <h2 id="enroll-title">Set up your authenticator app</h2>
         <p>Scan this QR code with your authenticator app (Google Authenticator, 1Password, Aegis…).</p>
-        <QrCode uri={barcodeUri} />
+        <QrCode uri={barcodeUri} alt="QR code to scan with your authenticator app" />
         <p>Cannot scan? Add this key by hand (time-based, 6 digits), or open the setup link on your phone.</p>
         <p>Key: <code aria-label="Secret key" className="secret">{secret.replace(/(.{4})(?!$)/g, '$1 ')}</code></p>
         <p className="setup-link">Setup link: <a href={barcodeUri}>{barcodeUri}</a></p>
@@ -83,16 +97,17 @@ function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: 
       </section>
     );
   }
-  if (snapshot.matches({ step: { listing: 'choosing' } })) return <Chooser authenticators={context.authenticators} send={send} />;
-  if (snapshot.matches({ step: 'verifying' })) return <Verify send={send} busy={busy} error={error} apps={appCount(context.authenticators)} />;
-  if (snapshot.matches('locked')) {
-    return <Locked ready={snapshot.matches({ locked: 'ready' })} until={snapshot.context.waitUntil ?? Date.now()} send={send} />;
+  if (inState(view, 'step.listing.choosing')) return <Chooser authenticators={view.authenticators} send={send} />;
+  if (inState(view, 'step.verifying') && challenged(view)?.factor === 'push') return <PushWait view={view} send={send} />;
+  if (inState(view, 'step.verifying')) return <Verify view={view} send={send} busy={busy} error={error} />;
+  if (inState(view, 'locked')) {
+    return <Locked ready={view.state === 'locked.ready'} until={view.waitUntil ?? Date.now()} send={send} />;
   }
-  if (snapshot.matches('failed')) {
+  if (inState(view, 'failed')) {
     return <button type="button" onClick={() => send({ type: 'retry' })}>Try again</button>;
   }
-  if (snapshot.matches('authenticated')) {
-    const code = context.newRecoveryCode;
+  if (view.outcome === 'authenticated') {
+    const code = view.newRecoveryCode;
     return (
       <section aria-labelledby="done-title">
         <h2 id="done-title">You are signed in</h2>
@@ -100,25 +115,26 @@ function Step({ snapshot, send, busy }: { snapshot: Snapshot; send: Send; busy: 
       </section>
     );
   }
-  if (snapshot.matches('cancelled')) return <p>Sign-in cancelled.</p>;
+  if (view.outcome === 'cancelled') return <p>Sign-in cancelled.</p>;
   return null; // associating, listing.fetching, challenging, rateLimited: the status line says what happens
 }
 
-function busyText(snapshot: Snapshot): string {
-  if (snapshot.matches('rateLimited')) return 'The server asked us to slow down. Retrying shortly…';
-  if (snapshot.matches({ step: { needMfaToken: 'signingIn' } })) return 'Signing in…';
-  if (snapshot.matches({ step: 'associating' })) return 'Creating your authenticator…';
-  if (snapshot.matches({ step: 'listing' }) || snapshot.matches({ step: 'challenging' })) return 'Looking up your authenticator…';
+function busyText(view: FlowView): string {
+  if (inState(view, 'rateLimited')) return 'The server asked us to slow down. Retrying shortly…';
+  if (inState(view, 'step.needMfaToken.signingIn')) return 'Signing in…';
+  if (inState(view, 'step.associating')) return 'Creating your authenticator…';
+  if (inState(view, 'step.listing')) return 'Looking up your authenticator…';
+  if (inState(view, 'step.challenging')) return 'Sending…';
   return 'Checking the code…';
 }
 
 /** ARIA for a field the current error is about. */
-function invalidProps(invalid: boolean) {
+export function invalidProps(invalid: boolean) {
   return invalid ? { 'aria-invalid': true as const, 'aria-describedby': ERROR_ID } : {};
 }
 
 /** The value of a named field of the submitted form (uncontrolled inputs keep this file short). */
-function fieldOf(event: FormEvent<HTMLFormElement>, name: string): string {
+export function fieldOf(event: FormEvent<HTMLFormElement>, name: string): string {
   event.preventDefault();
   return (event.currentTarget.elements.namedItem(name) as HTMLInputElement).value;
 }
@@ -138,7 +154,7 @@ function SignIn({ send, busy, error }: { send: Send; busy: boolean; error: FlowE
   );
 }
 
-function CodeForm(props: {
+export function CodeForm(props: {
   label: string;
   name: string;
   submit: string;
@@ -160,7 +176,7 @@ function CodeForm(props: {
 }
 
 /** The `otpauth://` URI as a QR code (an SVG from the `qrcode` package, shown as an image). */
-function QrCode({ uri }: { uri: string }) {
+export function QrCode({ uri, alt }: { uri: string; alt: string }) {
   const [source, setSource] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -173,11 +189,14 @@ function QrCode({ uri }: { uri: string }) {
     };
   }, [uri]);
   if (failed) return <p>The QR code could not be drawn: add the key below by hand.</p>;
-  return source ? <img className="qr" src={source} alt="QR code to scan with your authenticator app" /> : <p className="qr">Drawing the QR code…</p>;
+  return source ? <img className="qr" src={source} alt={alt} /> : <p className="qr">Drawing the QR code…</p>;
 }
 
-function Verify({ send, busy, error, apps }: { send: Send; busy: boolean; error: FlowError | null; apps: number }) {
+function Verify({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowError | null }) {
   const [withRecoveryCode, setWithRecoveryCode] = useState(false);
+  const apps = appCount(view.authenticators);
+  const factor = challenged(view);
+  const message = factor !== undefined && factor.factor !== 'otp' && factor.factor !== 'push' ? factor.label : null;
   return (
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">Enter a code</h2>
@@ -188,6 +207,13 @@ function Verify({ send, busy, error, apps }: { send: Send; busy: boolean; error:
             invalid={error?.code === 'invalid_recovery_code'}
             onCode={(recoveryCode) => send({ type: 'recoveryCode.submit', recoveryCode })} />
         </>
+      ) : message ? (
+        <>
+          <p>We sent a 6-digit code ({message}). Type it here.</p>
+          <CodeForm label="6-digit code from the message" name="otp" submit="Sign in" busy={busy}
+            invalid={error?.code === 'invalid_binding_code' || error?.code === 'invalid_otp'} onCode={(otp) => send({ type: 'otp.submit', otp })} />
+          <ResendButton view={view} send={send} />
+        </>
       ) : (
         <>
           {/* The server checks the code against every app of the user: any of them will do. */}
@@ -197,8 +223,9 @@ function Verify({ send, busy, error, apps }: { send: Send; busy: boolean; error:
         </>
       )}
       <button type="button" className="link" onClick={() => setWithRecoveryCode(!withRecoveryCode)}>
-        {withRecoveryCode ? 'Use your authenticator app instead' : 'Use a recovery code instead'}
+        {withRecoveryCode ? `Use ${message ? 'the code we sent' : 'your authenticator app'} instead` : 'Use a recovery code instead'}
       </button>
+      <OtherMethod view={view} send={send} />
     </section>
   );
 }

@@ -14,8 +14,9 @@ function App({ config }: { config: DemoConfig }) {
     baseUrl: config.apiBaseUrl ?? window.location.origin,
     clientId: config.clientId,
     mfaAudience: config.mfaAudience,
-    // Enrolls an authenticator app first when the user has none.
+    // Enrolls a factor first when the user has none: one of these (all five on the emulator).
     intent: 'challenge' as const,
+    factors: config.factors ?? ['otp'],
   };
   return (
     <>

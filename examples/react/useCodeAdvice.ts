@@ -1,25 +1,49 @@
-// useCodeAdvice: lets the demos' code advice see a flow's events and snapshots (so a reused code
-// reads "already used" and a lockout is announced before it comes), and counts the answers the
-// flow gave, so that the same error twice is rendered as a new node and announced twice.
-import { useEffect, useRef } from 'react';
+// useCodeAdvice: lets the demos' code advice see a flow's events and views (so a reused code
+// reads "already used" and a lockout is announced before it comes), and counts the events sent,
+// so that the same error twice is rendered as a new node and announced twice.
+import { useEffect, useRef, useState } from 'react';
 // The advice is the demos' own, shared with the web and terminal demos; copy it or leave it out.
-import type { CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
-// In your app: import type { MfaFlowActor, MfaFlowEvent } from 'mfa-flow';
-import type { MfaFlowActor, MfaFlowEvent } from '../../src/index.js';
+import type { CodeAdvice, ObservedSnapshot } from '../../src/cli/demo/codeAdvice.js';
+// In your app: import type { MfaFlowEvent } from 'mfa-flow'; import type { FlowView, ViewedFlow } from 'mfa-flow/view';
+import type { FlowError, MfaFlowEvent } from '../../src/index.js';
+import type { FlowView, ViewedFlow } from '../../src/view/index.js';
 
-export function useCodeAdvice(flow: MfaFlowActor, advice: CodeAdvice) {
-  const answers = useRef(0);
+/** What the advice reads of a flow, from its view (never a token: a view carries none). */
+function observed(view: FlowView): ObservedSnapshot {
+  return {
+    status: view.status,
+    hasTag: (tag) => view.tags.includes(tag),
+    context: { error: view.error },
+    output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
+  };
+}
+
+export function useCodeAdvice(viewed: ViewedFlow, advice: CodeAdvice) {
+  // State, not a ref: an event the chart answers with the very same view (a second malformed
+  // code) still renders the error anew.
+  const [answerKey, setAnswerKey] = useState(0);
+  // The advice knows an error by the object it observed; each view is a fresh copy, so the error
+  // the screen renders is matched to that object by its content.
+  const observedError = useRef<FlowError | null>(null);
 
   useEffect(() => {
-    // A crash is the flow's to report (useMfaFlow's snapshot shows status 'error'), not this listener's.
-    const subscription = flow.subscribe({ next: (snapshot) => advice.observe(flow, snapshot), error: () => {} });
-    return () => subscription.unsubscribe();
-  }, [flow, advice]);
+    const see = (view: FlowView) => {
+      observedError.current = view.error;
+      advice.observe(viewed, observed(view));
+    };
+    see(viewed.view());
+    return viewed.subscribe(see);
+  }, [viewed, advice]);
+
+  const messageFor = (error: FlowError) => {
+    const seen = observedError.current;
+    return advice.messageFor(seen !== null && seen.code === error.code && seen.message === error.message ? seen : error);
+  };
 
   const send = (event: MfaFlowEvent) => {
-    advice.sent(flow, event);
-    answers.current += 1;
-    flow.send(event);
+    advice.sent(viewed, event);
+    setAnswerKey((key) => key + 1);
+    viewed.send(event);
   };
-  return { send, messageFor: advice.messageFor, answerKey: answers.current };
+  return { send, messageFor, answerKey };
 }

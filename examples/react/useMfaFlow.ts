@@ -1,10 +1,12 @@
-// useMfaFlow: one MFA flow per mounted component. The actor comes from createMfaFlow (so it
-// keeps `persist()` and `restore`), starts on mount and stops on unmount, which aborts any
-// request in flight; useSelector re-renders the component on each new snapshot.
-import { useSelector } from '@xstate/react';
-import { useEffect, useState } from 'react';
+// useMfaFlow: one MFA flow per mounted component, seen through its view (`mfa-flow/view`): the
+// component renders a FlowView and sends events, so the same screen could drive a flow that runs
+// on a server. The actor comes from createMfaFlow, starts on mount and stops on unmount, which
+// aborts any request in flight.
+import { useEffect, useMemo, useState } from 'react';
 // In your app: import { createMfaFlow, type CreateMfaFlowOptions } from 'mfa-flow';
+//              import { viewLocalFlow } from 'mfa-flow/view';
 import { createMfaFlow, type CreateMfaFlowOptions } from '../../src/index.js';
+import { viewLocalFlow } from '../../src/view/index.js';
 
 /** `options` are read once, when the flow is made; give the component a new `key` for a new flow. */
 export function useMfaFlow(options: CreateMfaFlowOptions) {
@@ -24,6 +26,11 @@ export function useMfaFlow(options: CreateMfaFlowOptions) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- options are read once, see above
   }, [flow]);
 
-  const snapshot = useSelector(flow, (s) => s);
-  return { flow, snapshot, send: flow.send };
+  const viewed = useMemo(() => viewLocalFlow(flow), [flow]);
+  const [view, setView] = useState(() => viewed.view());
+  useEffect(() => {
+    setView(viewed.view());
+    return viewed.subscribe(setView);
+  }, [viewed]);
+  return { flow, viewed, view };
 }
