@@ -5,6 +5,8 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createCodeAdvice } from '../../src/cli/demo/codeAdvice.js';
 import { loadConfig, type DemoConfig } from '../server/config.js';
+// Not part of the example proper: the web demo's emulated phone (outbox, Guardian), in plain DOM.
+import { mountPhonePanel } from '../web/src/phonePanel.js';
 import { MfaScreen } from './MfaScreen.js';
 
 function App({ config }: { config: DemoConfig }) {
@@ -35,6 +37,10 @@ function App({ config }: { config: DemoConfig }) {
 
 const root = createRoot(document.getElementById('root')!);
 loadConfig().then(
-  (config) => root.render(<StrictMode><App config={config} /></StrictMode>),
+  (config) => {
+    const phone = document.getElementById('phone');
+    if (config.emulatedPhone && phone) mountPhonePanel(phone);
+    root.render(<StrictMode><App config={config} /></StrictMode>);
+  },
   (error: unknown) => root.render(<p role="alert">The example could not start: {error instanceof Error ? error.message : String(error)}</p>),
 );
