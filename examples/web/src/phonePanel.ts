@@ -33,9 +33,9 @@ export function mountPhonePanel(panel: HTMLElement): () => void {
     h('h2', { id: 'phone-title' }, 'Emulated phone'),
     h('p', { class: 'hint' }, 'What Auth0 would send to the user’s phone, from the emulator’s outbox, and its Guardian app.'),
     guardian,
+    note,
     h('h3', {}, 'Messages'),
     inbox,
-    note,
   );
   panel.hidden = false;
 
@@ -85,16 +85,18 @@ export function mountPhonePanel(panel: HTMLElement): () => void {
 
     inbox.replaceChildren(
       ...messages
-        .filter((message) => message.code !== null)
         .slice(-SHOWN_MESSAGES)
         .reverse()
         .map((message) =>
-          h(
-            'li',
-            { 'data-testid': 'phone-message', 'data-channel': message.channel, 'data-code': message.code ?? '' },
-            `${CHANNEL_NAMES[message.channel]} to ${message.to}: `,
-            h('strong', { class: 'code' }, message.code ?? ''),
-          ),
+          message.code === null
+            ? // A push notification carries no code: it is answered with the buttons above.
+              h('li', { 'data-testid': 'phone-message', 'data-channel': message.channel }, `${CHANNEL_NAMES[message.channel]}: a sign-in request`)
+            : h(
+                'li',
+                { 'data-testid': 'phone-message', 'data-channel': message.channel, 'data-code': message.code },
+                `${CHANNEL_NAMES[message.channel]} to ${message.to}: `,
+                h('strong', { class: 'code' }, message.code),
+              ),
         ),
     );
     if (inbox.children.length === 0) inbox.append(h('li', { class: 'hint' }, 'Nothing yet.'));

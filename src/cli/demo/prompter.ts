@@ -59,6 +59,8 @@ export class Prompter {
     options.signal?.addEventListener('abort', abandon, { once: true });
     const line = await new Promise<string | null>((resolve) => (this.pending = resolve));
     options.signal?.removeEventListener('abort', abandon);
+    // Nobody pressed Enter: end the question's line before whatever is printed next.
+    if (line === null && options.signal?.aborted && this.terminal) this.streams.output.write('\n');
     if (this.muted || !this.terminal) this.streams.output.write('\n');
     this.muted = false;
     return line;
