@@ -12,6 +12,10 @@ export type EnrollmentView =
   | { factor: 'sms' | 'voice' | 'email' }
   | { factor: 'push'; barcodeUri: string };
 
+/** An error a view shows: the chart's, or for a flow run on the server (`mfa-flow/remote`),
+ *  `flow_lost` — the server no longer has the flow (expired, lost, ended long ago): offer to start again. */
+export type FlowViewError = FlowError | { code: 'flow_lost'; message: string; retryAfterMs?: undefined };
+
 export interface FactorChoiceView {
   factor: FactorType;
   phoneNumber?: string;
@@ -19,7 +23,8 @@ export interface FactorChoiceView {
 }
 
 export interface FlowView {
-  /** The dotted state path, e.g. `step.verifying.idle`, `failed`, `authenticated`, `cancelled`. */
+  /** The dotted state path, e.g. `step.verifying.idle`, `failed`, `authenticated`, `cancelled`; and
+   *  `lost` for a server flow the server no longer has (`mfa-flow/remote`). */
   state: string;
   /** The chart's tags (busy, needsCode, needsCredentials, needsFactor, waitingForDevice), sorted. */
   tags: MfaFlowTag[];
@@ -43,7 +48,7 @@ export interface FlowView {
   resendAvailableAt: number | null;
   /** Epoch ms of the next poll of a push. */
   nextPollAt: number | null;
-  error: FlowError | null;
+  error: FlowViewError | null;
   /** Epoch ms when a lockout or rate-limit wait ends. */
   waitUntil: number | null;
   mfaTokenExpiresAt: number | null;
