@@ -3,9 +3,9 @@
 // the code a message carried, "send a new code" with its cooldown, "use another method", the
 // Guardian QR code of a push enrollment and the wait for the phone's answer.
 import { useEffect, useState } from 'react';
-// In your app: import type { FactorType, FlowError } from 'mfa-flow'; import type { FlowView } from 'mfa-flow/view';
-import type { FactorType, FlowError } from '../../src/index.js';
-import type { FlowView } from '../../src/view/index.js';
+// In your app: import type { FactorType } from 'mfa-flow'; import type { FlowView, FlowViewError } from 'mfa-flow/view';
+import type { FactorType } from '../../src/index.js';
+import type { FlowView, FlowViewError } from '../../src/view/index.js';
 import { CodeForm, fieldOf, invalidProps, QrCode, type Send } from './MfaScreen.js';
 
 const LABELS: Readonly<Record<FactorType, string>> = {
@@ -16,7 +16,7 @@ const LABELS: Readonly<Record<FactorType, string>> = {
   push: 'Push notification (Auth0 Guardian)',
 };
 
-export function FactorChoice({ factors, send, busy, error }: { factors: FactorType[]; send: Send; busy: boolean; error: FlowError | null }) {
+export function FactorChoice({ factors, send, busy, error }: { factors: FactorType[]; send: Send; busy: boolean; error: FlowViewError | null }) {
   const [factor, setFactor] = useState<FactorType>(factors[0] ?? 'otp');
   const needsPhone = factor === 'sms' || factor === 'voice';
   return (
@@ -52,7 +52,7 @@ export function FactorChoice({ factors, send, busy, error }: { factors: FactorTy
   );
 }
 
-export function MessageEnrollment({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowError | null }) {
+export function MessageEnrollment({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowViewError | null }) {
   const to = view.factorChoice?.phoneNumber ?? view.factorChoice?.email;
   return (
     <section aria-labelledby="enroll-message-title">

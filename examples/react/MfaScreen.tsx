@@ -6,9 +6,9 @@ import QRCode from 'qrcode';
 // The demos' own helpers, shared with the web and terminal demos; copy them or leave them out.
 import { appCount } from '../../src/cli/demo/authenticatorChoice.js';
 import { createCodeAdvice, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
-// In your app: import type { ... } from 'mfa-flow'; import type { FlowView } from 'mfa-flow/view';
-import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, FlowError, MfaFlowEvent } from '../../src/index.js';
-import type { FlowView } from '../../src/view/index.js';
+// In your app: import type { ... } from 'mfa-flow'; import type { FlowView, FlowViewError } from 'mfa-flow/view';
+import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, MfaFlowEvent } from '../../src/index.js';
+import type { FlowView, FlowViewError } from '../../src/view/index.js';
 import { FactorChoice, MessageEnrollment, OtherMethod, PushEnrollment, PushWait, ResendButton } from './FactorSteps.js';
 import { useCodeAdvice } from './useCodeAdvice.js';
 import { useMfaFlow } from './useMfaFlow.js';
@@ -63,7 +63,7 @@ export function MfaScreen({ options, onAuthenticated, onRestart, advice: sharedA
         {view.status === 'active' && (
           <button type="button" className="secondary" onClick={() => send({ type: 'cancel' })}>Cancel</button>
         )}
-        {onRestart && (view.status === 'done' || inState(view, 'failed')) && (
+        {onRestart && (view.status === 'done' || inState(view, 'failed') || view.state === 'lost') && (
           <button type="button" className="secondary" onClick={onRestart}>Start again</button>
         )}
       </p>
@@ -103,7 +103,7 @@ function Step({ view, send, busy }: { view: FlowView; send: Send; busy: boolean 
   if (inState(view, 'locked')) {
     return <Locked ready={view.state === 'locked.ready'} until={view.waitUntil ?? Date.now()} send={send} />;
   }
-  if (inState(view, 'failed')) {
+  if (inState(view, 'failed') || view.state === 'lost') {
     return <button type="button" onClick={() => send({ type: 'retry' })}>Try again</button>;
   }
   if (view.outcome === 'authenticated') {
@@ -139,7 +139,7 @@ export function fieldOf(event: FormEvent<HTMLFormElement>, name: string): string
   return (event.currentTarget.elements.namedItem(name) as HTMLInputElement).value;
 }
 
-function SignIn({ send, busy, error }: { send: Send; busy: boolean; error: FlowError | null }) {
+function SignIn({ send, busy, error }: { send: Send; busy: boolean; error: FlowViewError | null }) {
   // "Wrong email or password": either may be the wrong one.
   const invalid = invalidProps(error?.code === 'invalid_credentials');
   return (
@@ -192,7 +192,7 @@ export function QrCode({ uri, alt }: { uri: string; alt: string }) {
   return source ? <img className="qr" src={source} alt={alt} /> : <p className="qr">Drawing the QR code…</p>;
 }
 
-function Verify({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowError | null }) {
+function Verify({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowViewError | null }) {
   const [withRecoveryCode, setWithRecoveryCode] = useState(false);
   const apps = appCount(view.authenticators);
   const factor = challenged(view);

@@ -6,14 +6,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { CodeAdvice, ObservedSnapshot } from '../../src/cli/demo/codeAdvice.js';
 // In your app: import type { MfaFlowEvent } from 'mfa-flow'; import type { FlowView, ViewedFlow } from 'mfa-flow/view';
 import type { FlowError, MfaFlowEvent } from '../../src/index.js';
-import type { FlowView, ViewedFlow } from '../../src/view/index.js';
+import type { FlowView, FlowViewError, ViewedFlow } from '../../src/view/index.js';
 
 /** What the advice reads of a flow, from its view (never a token: a view carries none). */
 function observed(view: FlowView): ObservedSnapshot {
   return {
     status: view.status,
     hasTag: (tag) => view.tags.includes(tag),
-    context: { error: view.error },
+    // `flow_lost` is the server's, not a code's answer: nothing for the advice.
+    context: { error: view.error?.code === 'flow_lost' ? null : view.error },
     output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
   };
 }
@@ -28,14 +29,15 @@ export function useCodeAdvice(viewed: ViewedFlow, advice: CodeAdvice) {
 
   useEffect(() => {
     const see = (view: FlowView) => {
-      observedError.current = view.error;
+      observedError.current = view.error?.code === 'flow_lost' ? null : view.error;
       advice.observe(viewed, observed(view));
     };
     see(viewed.view());
     return viewed.subscribe(see);
   }, [viewed, advice]);
 
-  const messageFor = (error: FlowError) => {
+  const messageFor = (error: FlowViewError) => {
+    if (error.code === 'flow_lost') return error.message;
     const seen = observedError.current;
     return advice.messageFor(seen !== null && seen.code === error.code && seen.message === error.message ? seen : error);
   };

@@ -4,7 +4,7 @@
 // shows where the chart is.
 // In your app: the code advice is a few lines of your own (see src/cli/demo/codeAdvice.ts).
 import { createCodeAdvice, type ObservedSnapshot } from '../../../src/cli/demo/codeAdvice.js';
-import type { FlowError } from '../../../src/index.js';
+import type { FlowViewError } from '../../../src/view/index.js';
 import type { DemoConfig } from '../../server/config.js';
 import { focusInput, h, markInvalid } from './dom.js';
 import type { FlowSession, FlowView } from './flowSession.js';
@@ -56,7 +56,8 @@ export function viewKeyOf(view: FlowView): ViewKey {
   // The push's own screen until its state says otherwise: no flash of the code entry in between.
   if (inState(view, 'step.verifying')) return challengedFactor(view) === 'push' ? 'pushWait' : 'verify';
   if (inState(view, 'locked')) return 'locked';
-  if (inState(view, 'failed')) return 'failed';
+  // `lost`: a server flow the server no longer has (mfa-flow/remote); never a flow of this page.
+  if (inState(view, 'failed') || view.state === 'lost') return 'failed';
   return 'working';
 }
 
@@ -65,7 +66,8 @@ function observed(view: FlowView): ObservedSnapshot {
   return {
     status: view.status,
     hasTag: (tag) => view.tags.includes(tag),
-    context: { error: view.error },
+    // `flow_lost` is the server's, not a code's answer: nothing for the advice.
+    context: { error: view.error?.code === 'flow_lost' ? null : view.error },
     // The advice reads only how a flow ended, never its tokens (which a view does not carry).
     output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
   };
@@ -87,7 +89,7 @@ const HISTORY_LENGTH = 12;
 
 export function mountApp(session: FlowSession, config: DemoConfig, elements: AppElements): void {
   let current: { key: ViewKey; view: View } | null = null;
-  let shownError: FlowError | null = null;
+  let shownError: FlowViewError | null = null;
   let unmarkFields = () => {};
   let lastPath = '';
   let flow: object | null = null;
@@ -145,7 +147,7 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
     if (news) {
       shownError = error;
       // A new node each time, so that the same message twice (two wrong codes) is announced twice.
-      elements.error.replaceChildren(error ? h('p', {}, advice.messageFor(error)) : '');
+      elements.error.replaceChildren(error ? h('p', {}, error.code === 'flow_lost' ? error.message : advice.messageFor(error)) : '');
       elements.error.dataset.errorCode = error?.code ?? '';
       if (error && !mounted && !busy) focusInput(view.focusAfterError?.(), true);
     }

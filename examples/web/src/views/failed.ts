@@ -9,6 +9,7 @@ const TITLES: Partial<Record<string, string>> = {
   unsupported_factor: 'This account needs another kind of factor',
   no_authenticator: 'No authenticator to challenge',
   unauthorized_client: 'This application is not allowed to do that',
+  flow_lost: 'This sign-in is no longer on the server',
 };
 
 export const failedView: ViewFactory = (view, context) => {

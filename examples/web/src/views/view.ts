@@ -1,5 +1,6 @@
 // The contract between the page shell (app.ts) and one screen of the flow.
-import type { FlowError, MfaIntent } from '../../../../src/index.js';
+import type { MfaIntent } from '../../../../src/index.js';
+import type { FlowViewError } from '../../../../src/view/index.js';
 import type { DemoConfig } from '../../../server/config.js';
 import type { FlowView, UiEvent } from '../flowSession.js';
 
@@ -21,7 +22,7 @@ export interface View {
   /** Focus to move to after the flow reported an error on this view (e.g. the code input). */
   focusAfterError?(): HTMLElement | undefined;
   /** The fields `error` is about, marked `aria-invalid` and described by the error while it lasts. */
-  fieldsInError?(error: FlowError): HTMLElement[];
+  fieldsInError?(error: FlowViewError): HTMLElement[];
   dispose?(): void;
 }
 
