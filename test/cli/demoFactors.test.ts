@@ -1,7 +1,8 @@
 // `mfa-flow demo` with every factor, run as a user runs it against its embedded emulator: `--auto`
 // enrolls, challenges and recovers each of otp, SMS, voice, email and push from the outbox and the
 // emulated device; interactively, SMS (its code shown by the emulated phone, "send it again"
-// refused during the cooldown) and push (scanned, rejected, sent again and accepted from the terminal).
+// refused during the cooldown) and push (scanned, rejected, sent again and accepted from the
+// terminal; then "another method": the app Guardian brought along).
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
 
@@ -98,6 +99,7 @@ describe('mfa-flow demo, every factor', { timeout: 45_000 }, () => {
 
   test('push: scanned from the terminal; a sign-in rejected on the emulated phone, sent again and accepted', async () => {
     const cli = start(['demo', '--factor', 'push']);
+    const url = (await cli.expect(/embedded MFA emulator at (http:\/\/127\.0\.0\.1:\d+)/))[1];
     await acceptDemoUser(cli);
     // Push is the only factor offered and needs nothing typed: no question before its QR code.
     await cli.expect(/Scan this QR code with the Auth0 Guardian app:/);
@@ -121,6 +123,19 @@ describe('mfa-flow demo, every factor', { timeout: 45_000 }, () => {
     await cli.expect(/On the emulated phone: a accepts, r rejects/);
     cli.type('a');
     await cli.expect(/The emulated phone accepted it/);
+    await cli.expect(/✓ Authenticated\.\n {2}New authenticator enrolled: no/);
+
+    // Once more, with "another method": the app Guardian brought, its code as the device shows it.
+    await cli.expect(/Sign in again .*\[y\/N\]: /);
+    cli.type('y');
+    await acceptDemoUser(cli);
+    await pick(cli, /Push to your phone/);
+    await cli.expect(/On the emulated phone: a accepts, r rejects \(or type m for another method, or a recovery code\): /);
+    cli.type('m');
+    await pick(cli, /Authenticator app/);
+    await cli.expect(/Code from the app \(m: another method, or a recovery code\): /);
+    const devices = (await (await fetch(`${url}/emulator/v1/guardian/devices`)).json()) as { devices: Array<{ otp: string }> };
+    cli.type(devices.devices[0]?.otp ?? '');
     await cli.expect(/✓ Authenticated\.\n {2}New authenticator enrolled: no/);
     await cli.expect(/Sign in again .*\[y\/N\]: /);
     cli.type('n');

@@ -19,7 +19,7 @@ function terminal() {
   prompters.push(prompter);
   const lines: string[] = [];
   const responder = interactiveResponder({ prompter, print: (line) => lines.push(line) });
-  return { responder, lines, type: (line: string) => input.write(`${line}\n`), printed: () => printed };
+  return { prompter, responder, lines, type: (line: string) => input.write(`${line}\n`), printed: () => printed };
 }
 
 const app = (id: string): ChallengeableAuthenticator => ({ id, factor: 'otp', label: 'Authenticator app' });
@@ -33,5 +33,18 @@ describe('terminal chooser', () => {
     await expect(chosen).resolves.toBe('sms|dev_3');
     expect(lines).toEqual(['How do you want to confirm it is you?', '  1. Authenticator app', '  2. SMS to ••••0123']);
     expect(printed()).toMatch(/Which one \[1-2, Enter for 1\]: /);
+  });
+});
+
+describe('terminal prompts while the flow waits for the phone', () => {
+  test('a question the flow moved past ends with null; a line typed later answers the next question', async () => {
+    const { prompter, type } = terminal();
+    const moved = new AbortController();
+    const waiting = prompter.ask('Waiting for your phone: ', { signal: moved.signal });
+    moved.abort(); // the push was answered on the phone: nobody typed anything
+    await expect(waiting).resolves.toBeNull();
+    const next = prompter.ask('Next: ');
+    type('typed');
+    await expect(next).resolves.toBe('typed');
   });
 });
