@@ -1,6 +1,7 @@
 // The web demo with every factor, in a real Chromium, on the embedded emulator: the page offers
 // the five factors, checks a phone number before sending anything, and shows the emulated phone
-// beside the chart; SMS is enrolled and challenged with the codes read from that phone, and push
+// beside the chart; SMS is enrolled and challenged with the codes read from that phone (and left
+// for a call with "use another method"), and push
 // is scanned, rejected (the refusal shown, another push offered) and accepted from it.
 import { afterEach, describe, expect, test } from 'vitest';
 import { FACTOR_TYPES } from '../../src/index.js';
@@ -67,6 +68,24 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await submitOtp(page, challengeCode);
     await waitForState(page, 'authenticated');
     await expect(page.getByTestId('enrolled').innerText()).resolves.toBe('no');
+
+    // Once more: SMS, then "use another method" back to the list, and the call instead.
+    await page.getByTestId('start-again').click();
+    await signIn(page, 'challenge');
+    await waitForState(page, 'step.listing.choosing');
+    await page.getByLabel(/^SMS to ••••0123$/).check();
+    await page.getByTestId('choose').click();
+    await waitForState(page, 'step.verifying.idle');
+    await page.getByTestId('other-method').click();
+    await waitForState(page, 'step.listing.choosing');
+    await page.getByLabel(/^Call to ••••0123$/).check();
+    await page.getByTestId('choose').click();
+    await waitForState(page, 'step.verifying.idle');
+    await expect(page.getByTestId('verify-instructions').innerText()).resolves.toMatch(/Call to ••••0123/);
+    const call = page.locator('[data-testid="phone-message"][data-channel="voice"]');
+    await call.first().waitFor();
+    await submitOtp(page, (await call.first().getAttribute('data-code')) ?? '');
+    await waitForState(page, 'authenticated');
   });
 
   test('push: scanned from the emulated phone; a rejected sign-in is shown and another push accepted', async () => {
