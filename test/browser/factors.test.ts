@@ -88,6 +88,40 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await waitForState(page, 'authenticated');
   });
 
+  test('SMS: once the cooldown is over, "Send a new code" sends one, and that code signs in', async () => {
+    demo = await openDemo({ factors: ['sms'] });
+    const { page, server } = demo;
+    // The page's own clock, so the chart's 30 s cooldown can be skipped rather than waited out.
+    await page.clock.install();
+    await page.goto(server.url);
+    await signIn(page, 'challenge');
+    await waitForState(page, 'step.choosingFactor');
+    await page.getByLabel('Phone number').fill('+14155550123');
+    await page.getByTestId('choose-factor').click();
+    const messages = page.locator('[data-testid="phone-message"][data-channel="sms"]');
+    await messages.first().waitFor();
+    await submitOtp(page, (await messages.first().getAttribute('data-code')) ?? '');
+    await page.getByTestId('acknowledge').click();
+    await waitForState(page, 'authenticated');
+
+    await page.getByTestId('start-again').click();
+    await signIn(page, 'challenge');
+    await waitForState(page, 'step.listing.choosing');
+    await page.getByLabel(/^SMS to ••••0123$/).check();
+    await page.getByTestId('choose').click();
+    await waitForState(page, 'step.verifying.idle');
+    await messages.nth(1).waitFor();
+    const resend = page.getByTestId('resend');
+    await expect(resend.isDisabled()).resolves.toBe(true);
+    await page.clock.fastForward(31_000);
+    await resend.filter({ hasText: /^Send a new code$/ }).waitFor();
+    await resend.click();
+    await messages.nth(2).waitFor(); // a third SMS: enrollment, challenge, and the new one
+    await waitForState(page, 'step.verifying.idle');
+    await submitOtp(page, (await messages.first().getAttribute('data-code')) ?? '');
+    await waitForState(page, 'authenticated');
+  });
+
   test('push: scanned from the emulated phone; a rejected sign-in is shown and another push accepted', async () => {
     // The emulator checks push polls against its own clock: let it run on wall time here.
     demo = await openDemo({ factors: [...FACTOR_TYPES], emulator: { clock: () => Date.now() } });
