@@ -99,6 +99,9 @@ async function main(argv: string[]): Promise<number> {
     lines.push(`API: embedded Auth0-compatible MFA emulator (issuer https://${config.tenant}/, client ${config.clientId})`);
     if (config.demoUser) lines.push(`Demo user: ${config.demoUser.email} / ${config.demoUser.password}`);
     lines.push('Any RFC 6238 authenticator app (Google Authenticator, 1Password, Aegis…) can scan the QR code.');
+    const factors = config.factors ?? ['otp'];
+    const outOfBand = factors.some((factor) => factor !== 'otp') ? '; their messages and pushes reach the emulated phone on the page' : '';
+    lines.push(`Factors offered: ${factors.join(', ')}${outOfBand}.`);
   } else {
     lines.push(`API: Auth0 tenant ${config.tenant}, client ${config.clientId}${config.mode === 'auth0-proxy' ? ' (secret kept on this server)' : ''}`);
   }

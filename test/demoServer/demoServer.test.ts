@@ -103,6 +103,7 @@ describe('demo server', () => {
     const start = spawnStart(['--port', '0', '--quiet']);
     const url = await start.url(/mfa-flow web demo: (http:\/\/\S+)/);
     expect(start.output()).toContain('Demo user: demo@example.com / demo-password');
+    expect(start.output()).toContain('Factors offered: otp, sms, voice, email, push; their messages and pushes reach the emulated phone on the page.');
     expect((await fetch(url)).status).toBe(200);
     start.child.kill('SIGINT');
     await expect(start.exited).resolves.toBe(0);
