@@ -25,7 +25,8 @@ interface GuardianState {
 const CHANNEL_NAMES: Readonly<Record<Message['channel'], string>> = { sms: 'SMS', voice: 'Call', email: 'Email', push: 'Push' };
 
 export function mountPhonePanel(panel: HTMLElement): () => void {
-  const note = h('p', { class: 'hint', 'data-testid': 'phone-note' });
+  // Polite, and focusable: the button just pressed goes away with the request it answered.
+  const note = h('p', { class: 'hint', role: 'status', tabindex: -1, 'data-testid': 'phone-note' });
   const guardian = h('div', { 'data-testid': 'phone-guardian' });
   // A log: a screen reader hears each new message once, as it arrives.
   const inbox = h('ol', { class: 'inbox', role: 'log', 'aria-label': 'Messages received', 'data-testid': 'phone-inbox' });
@@ -59,6 +60,8 @@ export function mountPhonePanel(panel: HTMLElement): () => void {
       note.textContent = `The emulated phone could not do that: ${error instanceof Error ? error.message : String(error)}`;
     }
     await refresh();
+    // Unless the flow's next screen took the focus already, keep it in the panel rather than on <body>.
+    if (document.activeElement === null || document.activeElement === document.body) note.focus();
   };
 
   const render = (messages: Message[], state: GuardianState) => {
