@@ -75,16 +75,26 @@ export function PushEnrollment({ barcodeUri }: { barcodeUri: string }) {
   );
 }
 
-/** A push sign-in: waiting for the phone, or (refused, expired) another push or another method. */
-export function PushWait({ view, send }: { view: FlowView; send: Send }) {
+/** A push sign-in: waiting for the phone (or, without it, a recovery code), or (refused, expired)
+ *  another push or another method. */
+export function PushWait({ view, send, busy, error }: { view: FlowView; send: Send; busy: boolean; error: FlowViewError | null }) {
+  const [withRecoveryCode, setWithRecoveryCode] = useState(false);
   const answered = view.state === 'step.verifying.deviceAnswered';
+  // A refused recovery code leaves the chart waiting for a code, no longer for the phone.
+  const wantsCode = view.state === 'step.verifying.idle' || view.state === 'step.verifying.submittingRecoveryCode';
   return (
     <section aria-labelledby="push-title">
       <h2 id="push-title">Check your phone</h2>
       {answered ? (
         <p><button type="button" onClick={() => send({ type: 'code.resend' })} autoFocus>Send another push</button></p>
+      ) : wantsCode || withRecoveryCode ? (
+        <CodeForm label="Recovery code" name="recoveryCode" submit="Sign in" busy={busy} recovery
+          invalid={error?.code === 'invalid_recovery_code'} onCode={(recoveryCode) => send({ type: 'recoveryCode.submit', recoveryCode })} />
       ) : (
-        <p role="status">We sent a push notification to the Auth0 Guardian app. Accept it there to sign in.</p>
+        <>
+          <p role="status">We sent a push notification to the Auth0 Guardian app. Accept it there to sign in.</p>
+          <button type="button" className="link" onClick={() => setWithRecoveryCode(true)}>No phone at hand? Use a recovery code</button>
+        </>
       )}
       <OtherMethod view={view} send={send} />
     </section>

@@ -98,7 +98,7 @@ function Step({ view, send, busy }: { view: FlowView; send: Send; busy: boolean 
     );
   }
   if (inState(view, 'step.listing.choosing')) return <Chooser authenticators={view.authenticators} send={send} />;
-  if (inState(view, 'step.verifying') && challenged(view)?.factor === 'push') return <PushWait view={view} send={send} />;
+  if (inState(view, 'step.verifying') && challenged(view)?.factor === 'push') return <PushWait view={view} send={send} busy={busy} error={error} />;
   if (inState(view, 'step.verifying')) return <Verify view={view} send={send} busy={busy} error={error} />;
   if (inState(view, 'locked')) {
     return <Locked ready={view.state === 'locked.ready'} until={view.waitUntil ?? Date.now()} send={send} />;

@@ -2,7 +2,8 @@
 // the five factors, checks a phone number before sending anything, and shows the emulated phone
 // beside the chart; SMS is enrolled and challenged with the codes read from that phone (and left
 // for a call with "use another method"), and push
-// is scanned, rejected (the refusal shown, another push offered) and accepted from it.
+// is scanned, rejected (the refusal shown, another push offered) and accepted from it, and left
+// for the recovery code while it waits.
 import { afterEach, describe, expect, test } from 'vitest';
 import { FACTOR_TYPES } from '../../src/index.js';
 import { openDemo, signIn, submitOtp, waitForState, type DemoHarness } from './support.js';
@@ -137,6 +138,7 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await page.getByTestId('phone-scan').click();
     // The chart sees the scan at its next poll (5 s after the association).
     await waitForState(page, 'step.awaitingConfirmation.acknowledgingRecoveryCodes');
+    const recoveryCode = (await page.getByTestId('recovery-code').getAttribute('data-code')) ?? '';
     await page.getByTestId('acknowledge').click();
     await waitForState(page, 'authenticated');
 
@@ -159,5 +161,20 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
 
     await page.getByTestId('phone-accept').click();
     await waitForState(page, 'authenticated');
+
+    // No phone at hand: while the push waits, the recovery code signs in.
+    await page.getByTestId('start-again').click();
+    await signIn(page, 'challenge');
+    await waitForState(page, 'step.listing.choosing');
+    await page.getByLabel('Push to your phone').check();
+    await page.getByTestId('choose').click();
+    await page.getByTestId('push-waiting').waitFor();
+    await page.getByTestId('use-recovery-code').click();
+    const input = page.getByLabel('Recovery code');
+    await expect(input.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await input.fill(recoveryCode);
+    await page.getByTestId('submit-recovery-code').click();
+    await waitForState(page, 'authenticated');
+    await expect(page.getByTestId('new-recovery-code').getAttribute('data-code')).resolves.toMatch(/^[A-Z0-9]{24}$/);
   });
 });

@@ -2,7 +2,8 @@
 // The React example with every factor, in jsdom against the in-process emulator (see
 // MfaScreen.test.tsx on ky, jsdom and AbortSignal): SMS enrolled and challenged with the codes read
 // from the emulator's outbox route, a phone number refused before anything is sent, and push
-// scanned, rejected and accepted through the emulated Guardian device's routes.
+// scanned, rejected and accepted through the emulated Guardian device's routes, and left for the
+// recovery code while it waits.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { MfaScreen } from '../../examples/react/MfaScreen.js';
@@ -95,7 +96,9 @@ describe('React example, every factor', { timeout: 30_000 }, () => {
     const [enrollment] = (await emulatorRoute('GET', '/guardian/enrollments')).enrollments;
     await emulatorRoute('POST', '/guardian/devices', { barcodeUri: enrollment.barcodeUri });
     // The chart sees the scan at its next poll, 5 s after the association.
-    fireEvent.click(await screen.findByRole('button', { name: 'I have saved it' }, { timeout: 10_000 }));
+    const saved = await screen.findByRole('button', { name: 'I have saved it' }, { timeout: 10_000 });
+    const recoveryCode = screen.getByLabelText('Recovery code').textContent!;
+    fireEvent.click(saved);
     await screen.findByRole('heading', { name: 'You are signed in' });
 
     cleanup();
@@ -113,5 +116,16 @@ describe('React example, every factor', { timeout: 30_000 }, () => {
     expect(second.id).not.toBe(first.id);
     await emulatorRoute('POST', `/guardian/requests/${second.id}/accept`);
     await screen.findByRole('heading', { name: 'You are signed in' }, { timeout: 5_000 });
+
+    // No phone at hand: while the push waits, the recovery code signs in.
+    cleanup();
+    render(<MfaScreen options={options()} />);
+    await signIn();
+    fireEvent.click(await screen.findByRole('button', { name: 'Push to your phone' }));
+    click(await screen.findByRole('button', { name: 'No phone at hand? Use a recovery code' }).then((button) => button.textContent!));
+    type('Recovery code', recoveryCode);
+    click('Sign in');
+    await screen.findByRole('heading', { name: 'You are signed in' });
+    expect(screen.getByLabelText('New recovery code').textContent).toMatch(/^[A-Z0-9]{24}$/);
   });
 });

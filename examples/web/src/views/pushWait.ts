@@ -1,8 +1,9 @@
 // verifying.waitingForDevice and verifying.deviceAnswered: a push went to the user's phone; the
 // chart polls until it is accepted. Refused or expired, the error says so and the user sends
-// another push or uses another method.
-import { h } from '../dom.js';
+// another push or uses another method. While it waits, a recovery code signs in without the phone.
+import { field, focusInput, h } from '../dom.js';
 import type { FlowView } from '../flowSession.js';
+import { recoveryCodeInput } from './codeInputs.js';
 import { otherMethodButton } from './otherMethod.js';
 import type { ViewFactory } from './view.js';
 
@@ -20,22 +21,49 @@ export const pushWaitView: ViewFactory = (view, context) => {
   again.addEventListener('click', () => context.send({ type: 'code.resend' }));
   const ended = h('div', { hidden: true, 'data-testid': 'push-ended' }, h('p', {}, 'No sign-in was accepted. Send another push to try again.'), h('p', {}, again));
 
+  const recoveryCode = recoveryCodeInput();
+  const recoveryForm = h(
+    'form',
+    { novalidate: true, hidden: true, 'data-testid': 'recovery-form' },
+    field('Recovery code', recoveryCode, 'The 24-character code you saved when you enrolled. It works once; you then get a new one.'),
+    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-recovery-code' }, 'Sign in with the recovery code'),
+  );
+  recoveryForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    context.send({ type: 'recoveryCode.submit', recoveryCode: recoveryCode.value });
+  });
+  const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'data-testid': 'use-recovery-code' }, 'No phone at hand? Use a recovery code');
+  toggle.addEventListener('click', () => {
+    recoveryForm.hidden = !recoveryForm.hidden;
+    toggle.setAttribute('aria-expanded', String(!recoveryForm.hidden));
+    if (!recoveryForm.hidden) focusInput(recoveryCode);
+  });
+
   const root = h(
     'section',
     { 'aria-labelledby': 'push-title', 'data-testid': 'push-wait' },
     title,
     waiting,
     ended,
-    h('p', { class: 'actions' }, otherMethodButton(view, context)),
+    recoveryForm,
+    h('p', { class: 'actions' }, toggle, ' ', otherMethodButton(view, context)),
   );
   return {
     root,
     initialFocus: answered(view) ? again : title,
-    focusAfterError: () => again,
+    focusAfterError: () => (view.error?.code === 'invalid_recovery_code' ? recoveryCode : again),
+    fieldsInError: (error) => (error.code === 'invalid_recovery_code' ? [recoveryCode] : []),
     update(next) {
+      view = next;
+      if (next.state === 'step.verifying.submittingRecoveryCode') return;
       const isAnswered = answered(next);
-      waiting.hidden = isAnswered;
+      // A refused recovery code leaves the chart waiting for a code, no longer for the phone.
+      const wantsCode = next.state === 'step.verifying.idle';
+      waiting.hidden = isAnswered || wantsCode;
       ended.hidden = !isAnswered;
+      // The chart takes a recovery code while it waits for the phone, not once the push is over.
+      toggle.hidden = isAnswered || wantsCode;
+      recoveryForm.hidden = isAnswered || (!wantsCode && toggle.getAttribute('aria-expanded') !== 'true');
     },
   };
 };
