@@ -212,7 +212,7 @@ export function createMfaFlowHandler(options: MfaFlowHandlerOptions): MfaFlowHan
     try {
       return await route(request);
     } catch (error) {
-      if (error instanceof ServerAnswer) return errorAnswer(error.code, error.detail);
+      if (error instanceof ServerAnswer) return errorAnswer(error.code, error.detail, error.retryAfterMs);
       return errorAnswer('internal_error');
     }
   };
