@@ -25,6 +25,9 @@ const BY_ERROR: Record<string, MfaErrorCode> = {
   temporarily_unavailable: 'server_error',
 };
 
+/** Auth0's answer when a user's message budget is spent: "Too many SMS sent by the user. …" (emails, push notifications). */
+const MESSAGE_BUDGET = /too many (sms|voice|calls?|e-?mails?|push|notifications?|messages)\b/i;
+
 function invalidGrant(endpoint: Endpoint, description: string): MfaErrorCode {
   if (/mfa_token/i.test(description)) return 'mfa_token_invalid';
   switch (endpoint) {
@@ -46,8 +49,9 @@ function codeFor(endpoint: Endpoint, status: number, error: string | undefined, 
   if (error === 'invalid_grant') return invalidGrant(endpoint, description);
   // `expired_token` is the MFA token's, unless the out-of-band code is what expired.
   if (error === 'expired_token' && /oob_code/i.test(description)) return 'oob_code_expired';
-  // Sending a message (an SMS, a call, an email, a push) refused for now: too many were sent.
-  if (status === 429 && (endpoint === 'challenge' || endpoint === 'associate') && error !== 'too_many_attempts') return 'too_many_messages';
+  // Sending a message (an SMS, a call, an email, a push) refused for now: too many were sent to
+  // this user. Told from a plain rate limit (the tenant's, a proxy's) by what Auth0 says.
+  if (status === 429 && (endpoint === 'challenge' || endpoint === 'associate') && MESSAGE_BUDGET.test(description)) return 'too_many_messages';
   if (error === 'access_denied') {
     return endpoint === 'associate' && /already enrolled/i.test(description) ? 'already_enrolled' : 'access_denied';
   }

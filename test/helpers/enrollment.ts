@@ -6,3 +6,8 @@ export function otpEnrollment(enrollment: Enrollment | null | undefined): OtpEnr
   if (enrollment?.factor !== 'otp') throw new Error(`expected an authenticator-app enrollment, got ${enrollment?.factor ?? 'none'}`);
   return enrollment;
 }
+
+/** The app's secret when the flow holds an app enrollment, else undefined (challenging an enrolled user holds none). */
+export function otpSecret(enrollment: Enrollment | null | undefined): string | undefined {
+  return enrollment?.factor === 'otp' ? enrollment.secret : undefined;
+}

@@ -24,7 +24,7 @@ import {
 import type { ChartModel, PlannedPath } from './pathPlan.js';
 import * as answers from './serverAnswers.js';
 import { normalizeRecovery, USER, World } from './world.js';
-import { otpEnrollment } from '../helpers/enrollment.js';
+import { otpSecret } from '../helpers/enrollment.js';
 
 /** Long enough that the lockout and rate-limit waits of one path never run into it by accident. */
 export const TTL_MS = 2 * 60 * 60 * 1000;
@@ -151,7 +151,7 @@ export class PathRun {
         this.emitted.push(snapshot);
         const { context } = snapshot;
         if (context.enrollment) {
-          this.world.learnSecret(otpEnrollment(context.enrollment).secret);
+          this.world.learnSecret(otpSecret(context.enrollment));
           for (const code of context.enrollment.recoveryCodes ?? []) this.world.recoveryCodes.add(code);
         }
         if (context.newRecoveryCode) this.world.recoveryCodes.add(context.newRecoveryCode);
@@ -223,7 +223,7 @@ export class PathRun {
       case 'otp.submit': {
         if (String(event.otp).length !== 6) return this.send({ type: 'otp.submit', otp: String(event.otp) });
         const purpose = snapshot.matches({ step: 'awaitingConfirmation' }) ? 'confirm' : 'verify';
-        const secret = otpEnrollment(context.enrollment).secret;
+        const secret = otpSecret(context.enrollment);
         let otp: string | undefined;
         if (outcome === 'done:ok') {
           this.waitForAttempt();

@@ -7,7 +7,7 @@ import { normalizeOtp, normalizeRecoveryCode } from '../../machines/codes.js';
 import { USER } from '../model/world.js';
 import { FAULT_KINDS, type FaultKind, type FlowSystem } from './flowSystem.js';
 import { valueKey, violations, type InvariantContext } from './invariants.js';
-import { otpEnrollment } from '../helpers/enrollment.js';
+import { otpSecret } from '../helpers/enrollment.js';
 
 export interface FlowModel extends InvariantContext {
   /** Scheduled runs must not wait for answers inside a command (the scheduler delivers them). */
@@ -67,7 +67,7 @@ export class SubmitOtp extends FlowCommand {
     if (this.kind !== 'malformed') {
       const snapshot = system.snapshot();
       const purpose = snapshot.matches({ step: 'awaitingConfirmation' }) ? 'confirm' : 'verify';
-      const secret = otpEnrollment(snapshot.context.enrollment).secret;
+      const secret = otpSecret(snapshot.context.enrollment);
       // A user whose last code was just used waits for the next one.
       if (this.kind === 'right' && typingCode(system) && system.world.currentStepSpent(purpose, secret)) system.advance(STEP_MS);
       otp = (this.kind === 'right' ? system.world.rightOtp(purpose, secret) : undefined) ?? system.world.wrongOtp();
@@ -247,8 +247,8 @@ export async function finish(system: FlowSystem, model: FlowModel): Promise<void
       case 'step.verifying.idle': {
         const purpose = key.startsWith('step.awaiting') ? 'confirm' : 'verify';
         for (let j = 0; j < 40 && system.attemptsLeft() === 0; j++) system.advance(STEP_MS);
-        if (system.world.currentStepSpent(purpose, otpEnrollment(context.enrollment).secret)) system.advance(STEP_MS);
-        const otp = system.world.rightOtp(purpose, otpEnrollment(context.enrollment).secret);
+        if (system.world.currentStepSpent(purpose, otpSecret(context.enrollment))) system.advance(STEP_MS);
+        const otp = system.world.rightOtp(purpose, otpSecret(context.enrollment));
         const recovery = system.world.currentRecoveryCode();
         if (otp === undefined && purpose === 'verify' && recovery) system.flow.send({ type: 'recoveryCode.submit', recoveryCode: recovery });
         else system.flow.send({ type: 'otp.submit', otp: otp ?? '000000' });

@@ -12,7 +12,7 @@ import { TEST_SIGNING_KEY } from '../helpers/signingKey.js';
 import { invokedService } from '../model/chartModel.js';
 import * as answers from '../model/serverAnswers.js';
 import { normalizeRecovery, USER, World } from '../model/world.js';
-import { otpEnrollment } from '../helpers/enrollment.js';
+import { otpSecret } from '../helpers/enrollment.js';
 
 /** Real milliseconds a request may take before ky gives up (the "slower than the timeout" fault waits longer). */
 export const REQUEST_TIMEOUT_MS = 150;
@@ -117,7 +117,7 @@ export class FlowSystem {
         }
         const { enrollment, newRecoveryCode } = snapshot.context;
         if (enrollment) {
-          system.world.learnSecret(otpEnrollment(enrollment).secret);
+          system.world.learnSecret(otpSecret(enrollment));
           for (const code of enrollment.recoveryCodes ?? []) system.world.recoveryCodes.add(code);
         }
         if (newRecoveryCode) system.world.recoveryCodes.add(newRecoveryCode);

@@ -14,7 +14,6 @@ import { USER } from '../model/world.js';
 import { commandArbitraries, finish, SubmitCredentials, type FlowModel } from './commands.js';
 import { FlowSystem } from './flowSystem.js';
 import { DEEP, describeRun, runSettings, watchUnhandledRejections } from './runSettings.js';
-import { otpEnrollment } from '../helpers/enrollment.js';
 
 const unhandled = watchUnhandledRejections();
 afterAll(() => unhandled.stop());
@@ -96,8 +95,11 @@ class Secrets {
     const add = (v: string | null | undefined) => v && this.values.add(v);
     add(context.mfaToken);
     add(context.enrollToken);
-    add(otpEnrollment(context.enrollment).secret);
-    add(otpEnrollment(context.enrollment).barcodeUri);
+    const { enrollment } = context;
+    if (enrollment?.factor === 'otp') add(enrollment.secret);
+    if (enrollment && enrollment.factor !== 'otp') add(enrollment.oobCode);
+    if (enrollment && 'barcodeUri' in enrollment) add(enrollment.barcodeUri);
+    add(context.oobCode);
     for (const code of context.enrollment?.recoveryCodes ?? []) add(code);
     add(context.tokens?.accessToken);
     add(context.tokens?.idToken);
