@@ -6,6 +6,7 @@
 // SIGKILLed mid-run: the client moves on to the next process, waiting out `flow_busy`.
 import { performance } from 'node:perf_hooks';
 import { TOTP, Secret } from 'otpauth';
+import { createClient } from 'redis';
 import { ClusterBrowser, startCluster, type BrowserAnswer, type Cluster } from '../test/cluster/serverCluster.js';
 import type { Row, SectionResult } from './report.js';
 import { percentile } from './stats.js';
@@ -184,6 +185,43 @@ async function runFlows(cluster: Cluster, users: Array<{ email: string; password
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
+/** Redis memory per stored flow (MEMORY USAGE of its key, and the record's own length), for flows
+ *  parked at the sign-in form, at the code input while enrolling, and ended (the last view kept). */
+async function storedBytes(cluster: Cluster, users: Array<{ email: string; password: string }>): Promise<Record<string, { memory: number; record: number }>> {
+  const redis = createClient({ url: cluster.redis.url });
+  await redis.connect();
+  const via = cluster.processes[0]!.url;
+  const measure = async (browsers: ClusterBrowser[]) => {
+    let memory = 0;
+    let record = 0;
+    for (const b of browsers) {
+      const key = `mfa-flow:${b.cookie!.split('.')[0]}`;
+      memory += Number(await redis.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
+      record += (await redis.hGet(key, 'rec'))?.length ?? 0;
+    }
+    return { memory: Math.round(memory / browsers.length), record: Math.round(record / browsers.length) };
+  };
+  try {
+    const browsers = users.map(() => new ClusterBrowser());
+    for (const b of browsers) await b.start(via, { intent: 'enroll' });
+    const signIn = await measure(browsers);
+    const secrets: string[] = [];
+    for (const [i, b] of browsers.entries()) {
+      const answer = await b.send(via, { type: 'credentials.submit', username: users[i]!.email, password: users[i]!.password });
+      secrets.push(answer.body.view!.enrollment!.secret!);
+    }
+    const enrolling = await measure(browsers);
+    for (const [i, b] of browsers.entries()) {
+      await b.send(via, { type: 'otp.submit', otp: TOTP.generate({ secret: Secret.fromBase32(secrets[i]!), period: 30, digits: 6, algorithm: 'SHA1', timestamp: cluster.now() }) });
+      await b.send(via, { type: 'recoveryCodes.acknowledge' });
+    }
+    const ended = await measure(browsers);
+    return { 'at the sign-in form': signIn, 'at the code input, enrolling': enrolling, 'ended (last view kept)': ended };
+  } finally {
+    await redis.quit();
+  }
+}
+
 function rowsOf(label: string, r: RunResult): Row[] {
   return [
     { area, figure: `${label}: flows completed per second`, measured: `${(r.completed / r.seconds).toFixed(0)} /s (${r.completed}/${r.flows} in ${r.seconds.toFixed(1)} s)`, target: '—', met: undefined },
@@ -200,15 +238,24 @@ function rowsOf(label: string, r: RunResult): Row[] {
 
 export async function measureServerFlows(): Promise<SectionResult> {
   const flows = flowsFromArgs();
-  const users = Array.from({ length: flows * 2 }, (_, i) => ({ email: `server-${i}@bench.test`, password: 'bench-password' }));
+  const SIZED = 20;
+  const users = Array.from({ length: flows * 2 + SIZED }, (_, i) => ({ email: `server-${i}@bench.test`, password: 'bench-password' }));
   const cluster = await startCluster({ processes: PROCESSES, users, settleMs: SETTLE_MS, leaseMs: LEASE_MS });
   try {
     const steady = await runFlows(cluster, users.slice(0, flows), false);
-    const killed = await runFlows(cluster, users.slice(flows), true);
+    const killed = await runFlows(cluster, users.slice(flows, flows * 2), true);
+    const sizes = await storedBytes(cluster, users.slice(flows * 2));
     const rows = [
       ...rowsOf(`${flows.toLocaleString('en')} flows, ${PROCESSES} processes`, steady),
       { area, figure: 'associations / code checks per flow (at the emulator)', measured: steady.duplicated === 0 ? '1 / 1 for every flow' : `${steady.duplicated} flows with more`, target: '1 / 1', met: steady.duplicated === 0 },
       ...rowsOf(`the same, one process SIGKILLed at 40 %`, killed),
+      ...Object.entries(sizes).map(([where, size]) => ({
+        area,
+        figure: `Redis memory per flow ${where}`,
+        measured: `${(size.memory / 1024).toFixed(1)} KB (record ${(size.record / 1024).toFixed(1)} KB)`,
+        target: '—',
+        met: undefined,
+      })),
     ];
     return {
       title: 'Server flows',
@@ -218,6 +265,7 @@ export async function measureServerFlows(): Promise<SectionResult> {
         `${PROCESSES} child processes (\`node --import tsx test/cluster/flowServerProcess.ts\`), each \`createMfaFlowHandler\` with \`createRedisFlowStore\` on one redis-server started for the run (no persistence, 127.0.0.1), served by @hono/node-server; the emulator (in the bench process, behind a counting layer) on a 127.0.0.1 socket. Lease ${LEASE_MS / 1000} s, settle ${SETTLE_MS / 1000} s (the handler's default).`,
         `${flows.toLocaleString('en')} flows start at once (each its own user); each runs POST /start, credentials.submit, otp.submit (RFC 6238 code from the view's secret), recoveryCodes.acknowledge over fetch with its own cookie, each request to the next process in turn; at most ${IN_FLIGHT} requests on the wire. Latency: one answered request (retries of \`flow_busy\` counted apart: ${steady.busyRetries} and ${killed.busyRetries}).`,
         `Killed run: the second process gets SIGKILL once 40 % of the events were answered; a dead connection takes that process out of the rotation (${killed.deadRetries} requests moved), a flow whose event died with it waits out the lease (\`flow_busy\`) and goes on from its last stored state. ${killed.resentAfterKill} flows sent a code check or association again after the kill (the user's retry of an event whose answer was lost, never at the same time as the first).`,
+        `Redis memory: \`MEMORY USAGE <key> SAMPLES 0\` averaged over ${SIZED} flows at each point (the record is JSON around the flow's JWE); 1 KB = 1024 bytes.`,
         'Both runs share the machine: the emulator (scrypt password checks), redis-server, 3 servers and the load loop on the same cores.',
       ],
     };
