@@ -14,10 +14,13 @@ export interface RemoteMfaFlowOptions {
   /** The handler's base, e.g. `/mfa-flow` (same origin: its cookie is SameSite=Strict). */
   url: string;
   fetch?: typeof globalThis.fetch;
-  /** How many times a `flow_busy` answer is retried before `send` fails (default 5)… */
+  /** How many times a `flow_busy` answer is retried at least (default 5)… */
   busyRetries?: number;
-  /** …the first wait, doubled each time (default 100 ms). */
+  /** …the first wait, doubled each time up to 1 s (default 100 ms)… */
   busyBackoffMs?: number;
+  /** …and for how long at most, when the server says the flow's lease ends later (a crashed
+   *  server process's lease runs out by itself; default 30 000 ms). */
+  maxBusyWaitMs?: number;
   /** The least wait before a scheduled refresh, so a clock ahead of the server's never spins (default 500 ms). */
   minRefreshMs?: number;
 }
@@ -76,6 +79,7 @@ export function createRemoteMfaFlow(options: RemoteMfaFlowOptions): RemoteMfaFlo
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   const busyRetries = options.busyRetries ?? 5;
   const busyBackoffMs = options.busyBackoffMs ?? 100;
+  const maxBusyWaitMs = options.maxBusyWaitMs ?? 30_000;
   const minRefreshMs = options.minRefreshMs ?? 500;
 
   let current: FlowView | null = null;
@@ -114,6 +118,9 @@ export function createRemoteMfaFlow(options: RemoteMfaFlowOptions): RemoteMfaFlo
   }
 
   async function request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<FlowView> {
+    const started = Date.now();
+    /** Retrying is worth it until the lease holding the flow ends (as the server says), within bounds. */
+    let busyUntil = 0;
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
       try {
@@ -126,7 +133,7 @@ export function createRemoteMfaFlow(options: RemoteMfaFlowOptions): RemoteMfaFlo
       } catch {
         throw new RemoteFlowError('network', 0, 'The server could not be reached. Check the connection and try again.');
       }
-      let payload: { view?: FlowView; error?: unknown; message?: unknown };
+      let payload: { view?: FlowView; error?: unknown; message?: unknown; retryAfterMs?: unknown };
       try {
         payload = (await response.json()) as typeof payload;
       } catch {
@@ -134,9 +141,12 @@ export function createRemoteMfaFlow(options: RemoteMfaFlowOptions): RemoteMfaFlo
       }
       if (response.ok && typeof payload.view === 'object' && payload.view !== null) return payload.view;
       const code = typeof payload.error === 'string' ? payload.error : 'invalid_response';
-      if (code === 'flow_busy' && attempt < busyRetries) {
-        await wait(busyBackoffMs * 2 ** attempt);
-        continue;
+      if (code === 'flow_busy') {
+        if (typeof payload.retryAfterMs === 'number') busyUntil = Math.min(Date.now() + payload.retryAfterMs, started + maxBusyWaitMs);
+        if (attempt < busyRetries || Date.now() < busyUntil) {
+          await wait(Math.min(busyBackoffMs * 2 ** attempt, 1_000));
+          continue;
+        }
       }
       if (LOST.has(code)) return lostView(current);
       const message = typeof payload.message === 'string' ? payload.message : 'The server could not take this request.';

@@ -41,12 +41,15 @@ const MESSAGES: Record<ServerErrorCode, string> = {
 
 const HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
-export function errorAnswer(code: ServerErrorCode, detail?: string): Response {
+/** `retryAfterMs` (flow_busy): when the lease that holds the flow ends, so a client knows how
+ *  long retrying can be worth it (a crashed process's lease ends by itself). */
+export function errorAnswer(code: ServerErrorCode, detail?: string, retryAfterMs?: number): Response {
   const message = detail === undefined ? MESSAGES[code] : `${MESSAGES[code]} ${detail}`;
   const headers: Record<string, string> = { ...HEADERS };
-  if (code === 'flow_busy') headers['retry-after'] = '1';
+  if (code === 'flow_busy') headers['retry-after'] = String(Math.max(1, Math.ceil((retryAfterMs ?? 0) / 1_000)));
   if (code === 'method_not_allowed') headers.allow = 'GET, POST';
-  return new Response(JSON.stringify({ error: code, message }), { status: SERVER_ERRORS[code], headers });
+  const body = { error: code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.max(0, Math.round(retryAfterMs)) }) };
+  return new Response(JSON.stringify(body), { status: SERVER_ERRORS[code], headers });
 }
 
 export function viewAnswer(view: FlowView, setCookie?: string): Response {
@@ -55,7 +58,11 @@ export function viewAnswer(view: FlowView, setCookie?: string): Response {
 
 /** Thrown inside the handler to end a request with one of the stable errors. */
 export class ServerAnswer extends Error {
-  constructor(readonly code: ServerErrorCode, readonly detail?: string) {
+  constructor(
+    readonly code: ServerErrorCode,
+    readonly detail?: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(code);
   }
 }

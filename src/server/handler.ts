@@ -9,7 +9,7 @@
 //   POST {base}/events  one UI event            → { view }
 //   GET  {base}/view                             → { view } (runs what is due: a push poll, a cooldown's end)
 import { mfaFlowMachine } from '../../machines/mfaFlow.js';
-import type { MfaFlowEvent } from '../../machines/types.js';
+import type { AuthenticatedOutput, MfaFlowEvent } from '../../machines/types.js';
 import { createMfaApiClient } from '../api/client.js';
 import { createMfaFlow, type MfaFlowActor, type ResumableFlow } from '../flow/createMfaFlow.js';
 import { persistFlow, readFlowRecord, type FlowRecord } from '../persist/record.js';
@@ -21,7 +21,7 @@ import { randomId, signHandle, verifyHandle } from './handle.js';
 import { deriveHandlerKeys } from './keys.js';
 import { HeldLease, readEntry } from './lease.js';
 import { createMemoryFlowStore } from './memoryStore.js';
-import { resolveHandlerOptions, type MfaFlowHandlerOptions } from './options.js';
+import { resolveHandlerOptions, type MfaFlowHandlerOptions, type ServerMfaToken } from './options.js';
 import { readJsonBody } from './requestBody.js';
 import { isSameOrigin } from './sameOrigin.js';
 import { nextTick, settle } from './settle.js';
@@ -52,8 +52,23 @@ export function createMfaFlowHandler(options: MfaFlowHandlerOptions): MfaFlowHan
     ...(options.mfaTokenTtlMs === undefined ? {} : { mfaTokenTtlMs: options.mfaTokenTtlMs }),
     ...(options.requireRecoveryCodeAck === undefined ? {} : { requireRecoveryCodeAck: options.requireRecoveryCodeAck }),
   };
-  const newFlow = (from: { resume: ResumableFlow } | StartRequest): MfaFlowActor =>
-    createMfaFlow({ client, ...flowSettings, factors: settings.factors, ...from });
+  const newFlow = (from: { resume: ResumableFlow } | (StartRequest & { token?: ServerMfaToken | null })): MfaFlowActor => {
+    if ('resume' in from) return createMfaFlow({ client, ...flowSettings, factors: settings.factors, resume: from.resume });
+    const { token, ...start } = from;
+    return createMfaFlow({
+      client,
+      ...flowSettings,
+      factors: settings.factors,
+      ...start,
+      ...(token == null
+        ? {}
+        : {
+            mfaToken: token.mfaToken,
+            ...(token.expiresAt === undefined ? {} : { mfaTokenExpiresAt: token.expiresAt }),
+            ...(token.requirements === undefined ? {} : { mfaRequirements: token.requirements }),
+          }),
+    });
+  };
 
   /** The entry of a running flow, its record sealed, and the view that record gives. */
   async function runningEntry(actor: MfaFlowActor, id: string, base: Pick<StoredFlow, 'signInId' | 'lease'>, now: number) {
@@ -78,10 +93,26 @@ export function createMfaFlowHandler(options: MfaFlowHandlerOptions): MfaFlowHan
     return id;
   }
 
+  /** The app's own MFA token for this request, if it gives one; its failure is the app's (callback_failed). */
+  async function tokenToStartWith(request: Request): Promise<ServerMfaToken | null> {
+    if (options.startWith === undefined) return null;
+    let token: ServerMfaToken | null;
+    try {
+      token = await options.startWith(request);
+    } catch {
+      throw new ServerAnswer('callback_failed');
+    }
+    if (token !== null && (typeof token !== 'object' || typeof token.mfaToken !== 'string' || token.mfaToken === '')) {
+      throw new ServerAnswer('callback_failed');
+    }
+    return token;
+  }
+
   async function start(request: Request): Promise<Response> {
     const startRequest = parseStartRequest(await readJsonBody(request, true), settings.factors);
+    const token = await tokenToStartWith(request);
     const id = randomId();
-    const actor = newFlow(startRequest).start();
+    const actor = newFlow({ ...startRequest, token }).start();
     try {
       await settle(actor, settleMs);
       const now = Date.now();
@@ -95,7 +126,7 @@ export function createMfaFlowHandler(options: MfaFlowHandlerOptions): MfaFlowHan
   }
 
   /** Hands the output to the app; the entry keeps it sealed until the app has taken it. */
-  async function deliver(lease: HeldLease, output: Parameters<typeof options.onAuthenticated>[0]['output'], request: Request) {
+  async function deliver(lease: HeldLease, output: AuthenticatedOutput, request: Request) {
     try {
       await options.onAuthenticated({ signIn: { id: lease.entry.signInId }, output }, request);
     } catch {
@@ -181,7 +212,7 @@ export function createMfaFlowHandler(options: MfaFlowHandlerOptions): MfaFlowHan
     try {
       return await route(request);
     } catch (error) {
-      if (error instanceof ServerAnswer) return errorAnswer(error.code, error.detail);
+      if (error instanceof ServerAnswer) return errorAnswer(error.code, error.detail, error.retryAfterMs);
       return errorAnswer('internal_error');
     }
   };

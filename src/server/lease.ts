@@ -33,7 +33,7 @@ export class HeldLease {
 
   static async take(store: FlowStore, id: string, read: { revision: number; entry: StoredFlow }, leaseMs: number, now: number): Promise<HeldLease> {
     const { entry, revision } = read;
-    if (entry.lease !== null && entry.lease.until > now) throw new ServerAnswer('flow_busy');
+    if (entry.lease !== null && entry.lease.until > now) throw new ServerAnswer('flow_busy', undefined, entry.lease.until - now);
     const leased: StoredFlow = { ...entry, lease: { owner: randomId(), until: now + leaseMs } };
     if (!(await store.compareAndSet(id, revision, JSON.stringify(leased), ttlOf(leased, now)))) throw new ServerAnswer('flow_busy');
     return new HeldLease(store, id, revision + 1, leased);

@@ -1,6 +1,6 @@
 // What `createMfaFlowHandler` takes, checked once when the handler is made (a caller's mistake is
 // a TypeError naming the option).
-import type { AuthenticatedOutput, FactorType } from '../../machines/types.js';
+import type { AuthenticatedOutput, FactorType, MfaRequirements } from '../../machines/types.js';
 import type { PasswordGrantSettings } from '../flow/actors.js';
 import type { WithClient, WithClientOptions } from '../flow/createMfaFlow.js';
 import type { FlowStore } from './flowStore.js';
@@ -14,12 +14,25 @@ export interface AuthenticatedSignIn {
   output: AuthenticatedOutput;
 }
 
+/** An MFA token the app already holds for this request (its own sign-in answered `mfa_required`). */
+export interface ServerMfaToken {
+  mfaToken: string;
+  /** Epoch ms; default: `mfaTokenTtlMs` from now. */
+  expiresAt?: number;
+  /** The `mfa_requirements` of that answer, when it had some. */
+  requirements?: MfaRequirements;
+}
+
 export interface MfaFlowHandlerSettings extends PasswordGrantSettings {
   /** HMAC key material for flow handles, shared by every process of the app (at least 32 characters).
    *  The records' encryption key is derived from it too, unless `snapshotKey` is given. */
   cookieSecret: string;
   /** Called once a flow has signed the user in, before the browser sees `authenticated`. */
   onAuthenticated(result: AuthenticatedSignIn, request: Request): Promise<void> | void;
+  /** When the app signed the user in itself and holds the MFA token server-side: the token for
+   *  this `/start` request (e.g. from the app's session), or null to start at the password step.
+   *  The browser never sends an MFA token. */
+  startWith?(request: Request): Promise<ServerMfaToken | null> | ServerMfaToken | null;
   /** Where flows live between requests (default: memory, one process). */
   store?: FlowStore;
   /** The key the records are encrypted with at rest (AES-256-GCM). Default: derived from `cookieSecret`. */

@@ -17,13 +17,16 @@ export function viewLocalFlow(actor: MfaFlowActor): ViewedFlow {
     send: (event) => actor.send(event),
     subscribe(listener) {
       let last = JSON.stringify(toFlowView(actor.getSnapshot()));
-      const subscription = actor.subscribe((snapshot) => {
-        const view = toFlowView(snapshot);
+      const tell = () => {
+        const view = toFlowView(actor.getSnapshot());
         const text = JSON.stringify(view);
         if (text === last) return;
         last = text;
         listener(view);
-      });
+      };
+      // An actor that failed still has a last snapshot (status `error`, a done view): show it, and
+      // keep the error from being reported as unhandled.
+      const subscription = actor.subscribe({ next: tell, error: tell });
       return () => subscription.unsubscribe();
     },
   };

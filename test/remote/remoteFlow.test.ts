@@ -128,7 +128,7 @@ describe('flow_busy', () => {
     await tab1.flow.start({ intent: 'enroll' });
     const jar = browserFetch(() => h.handler);
     jar.cookie = tab1.jar.cookie;
-    const tab2 = createRemoteMfaFlow({ url: '/mfa-flow', fetch: jar.fetch, busyRetries: 2, busyBackoffMs: 5 });
+    const tab2 = createRemoteMfaFlow({ url: '/mfa-flow', fetch: jar.fetch, busyRetries: 2, busyBackoffMs: 5, maxBusyWaitMs: 1 });
     const held = holdToken(h);
     const signingIn = tab1.flow.send({ type: 'credentials.submit', ...CREDENTIALS });
     await held.arrived;
@@ -139,6 +139,26 @@ describe('flow_busy', () => {
     expect(tab2.view()).toBeNull();
     held.release();
     expect((await signingIn).state).toBe('step.awaitingConfirmation.idle'); // not cancelled
+  });
+});
+
+describe('a lease left by a crashed server process', () => {
+  it('is waited out: the client retries until the lease ends, as the server says, then answers the view', async () => {
+    const h = createServerHarness();
+    const { flow, jar } = remoteOn(h);
+    await flow.start({ intent: 'enroll' });
+    // What a process killed mid-event leaves in the store: its lease, and no process to end it.
+    const id = jar.cookie!.split('.')[0]!;
+    const stored = (await h.store.get(id))!;
+    const entry = JSON.parse(stored.record);
+    const leaseEnds = Date.now() + 400;
+    await h.store.compareAndSet(id, stored.revision, JSON.stringify({ ...entry, lease: { owner: 'dead', until: leaseEnds } }), 60_000);
+
+    const view = await flow.send({ type: 'credentials.submit', ...CREDENTIALS }); // busyRetries 5 × 10 ms would end long before
+    expect(Date.now()).toBeGreaterThanOrEqual(leaseEnds);
+    expect(jar.statuses.filter((s) => s === 409).length).toBeGreaterThan(5);
+    expect(view.state).toBe('step.awaitingConfirmation.idle');
+    expect(h.calls.filter((c) => c === 'POST /mfa/associate')).toHaveLength(1);
   });
 });
 

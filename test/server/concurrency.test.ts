@@ -35,7 +35,10 @@ describe('one flow, two requests at once', () => {
     const second = await browser.send({ type: 'otp.submit', otp: code });
     expect(second.status).toBe(409);
     expect(second.body.error).toBe('flow_busy');
-    expect(second.headers.get('retry-after')).toBe('1');
+    // When the lease holding the flow ends: the default lease is settleMs + 10 s.
+    expect(second.body.retryAfterMs).toBeGreaterThan(19_000);
+    expect(second.body.retryAfterMs).toBeLessThanOrEqual(20_000);
+    expect(second.headers.get('retry-after')).toBe('20');
     const busyView = await browser.view();
     expect(busyView.status).toBe(409);
     held.release();
@@ -60,6 +63,9 @@ describe('one flow, two requests at once', () => {
     held.release();
     expect((await onA).view.state).toBe('step.awaitingConfirmation.idle');
     expect(h.calls).toEqual(['POST /oauth/token password', 'POST /mfa/associate']);
+    // The emulator's own request log agrees: one sign-in, one association.
+    expect(h.emu.logLines.filter((line) => line.startsWith('POST /mfa/associate '))).toHaveLength(1);
+    expect(h.emu.logLines.filter((line) => line.startsWith('POST /oauth/token '))).toHaveLength(1);
     // The flow continues on the other process.
     const view = await b.view();
     expect(view.view.state).toBe('step.awaitingConfirmation.idle');
@@ -84,6 +90,8 @@ describe('one flow, two requests at once', () => {
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
     expect(h.calls.filter((c) => c.endsWith('mfa-otp'))).toHaveLength(1);
+    const tokenRequests = h.emu.logLines.filter((line) => line.startsWith('POST /oauth/token ')).length;
+    expect(tokenRequests).toBe(2 + 1 + 1); // enroll (confirm) and sign-in by the harness, the flow's sign-in, one verify
     expect(h.signIns).toHaveLength(1);
   });
 });

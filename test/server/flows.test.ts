@@ -74,6 +74,37 @@ describe('an authenticator app through the server', () => {
   });
 });
 
+describe('an MFA token the app already holds', () => {
+  it('startWith gives it for the request: the flow starts at the challenge, no password grant, the token never in a view', async () => {
+    let appToken: string | null = null;
+    const h = createServerHarness({ handler: { startWith: (request) => (request.headers.get('x-session') === 'mine' && appToken ? { mfaToken: appToken } : null) } });
+    const { secret } = await h.emu.enroll();
+    appToken = await h.emu.mfaToken();
+    h.secrets.add(appToken);
+    const browser = h.browser();
+    const started = await browser.request('POST', '/start', { json: {}, headers: { 'x-session': 'mine' } });
+    expect(started.view).toMatchObject({ state: 'step.verifying.idle', tags: ['needsCode'] });
+    expect(h.calls).toEqual(['GET /mfa/authenticators', 'POST /mfa/challenge']);
+    const done = await browser.send({ type: 'otp.submit', otp: h.emu.otpNow(secret) });
+    expect(done.view.outcome).toBe('authenticated');
+    expect(h.signIns).toHaveLength(1);
+    expect(h.leaks()).toEqual([]);
+
+    const without = h.browser();
+    expect((await without.start()).view.state).toBe('step.needMfaToken.idle');
+  });
+
+  it('a startWith that throws → 503 callback_failed, and no flow is made', async () => {
+    const h = createServerHarness({ handler: { startWith: () => { throw new Error('session store down'); } } });
+    const browser = h.browser();
+    const answer = await browser.start();
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toBe('callback_failed');
+    expect(answer.text).not.toContain('session store down');
+    expect(browser.cookie).toBeNull();
+  });
+});
+
 describe('SMS through the server', () => {
   it('enrolls a phone with the code from the outbox; the view says where the code went, never the code', async () => {
     const h = createServerHarness({ handler: { factors: ['otp', 'sms'] } });

@@ -65,7 +65,10 @@ export interface ServerHarnessOptions {
   handler?: Partial<MfaFlowHandlerSettings>;
 }
 
-const SECRET_FIELDS = ['mfa_token', 'oob_code', 'access_token', 'id_token', 'refresh_token', 'binding_code', 'otp', 'recovery_code'];
+/** What the handler sends that a browser must never see back: the codes typed, the tokens it holds. */
+const SENT_SECRETS = ['mfa_token', 'oob_code', 'binding_code', 'otp', 'recovery_code'];
+/** What the API answers that stays on the server (a new `recovery_code` is the user's to see, once). */
+const ANSWERED_SECRETS = ['mfa_token', 'oob_code', 'access_token', 'id_token', 'refresh_token'];
 
 export function createServerHarness(options: ServerHarnessOptions = {}): ServerHarness {
   const emu = createOobHarness(options.emulator);
@@ -75,10 +78,10 @@ export function createServerHarness(options: ServerHarnessOptions = {}): ServerH
   const secrets = new Set<string>([DEMO.clientSecret, DEMO.password]);
   const answers: string[] = [];
 
-  const collect = (text: string) => {
+  const collect = (text: string, fields: readonly string[]) => {
     try {
       const body = JSON.parse(text) as Record<string, unknown>;
-      for (const field of SECRET_FIELDS) if (typeof body[field] === 'string') secrets.add(body[field]);
+      for (const field of fields) if (typeof body[field] === 'string') secrets.add(body[field]);
     } catch {
       // not JSON: nothing to collect
     }
@@ -90,13 +93,13 @@ export function createServerHarness(options: ServerHarnessOptions = {}): ServerH
     const sent = await request.clone().text();
     const grant = url.pathname === '/oauth/token' ? new URLSearchParams(sent).get('grant_type')?.split('/').pop() : undefined;
     calls.push(`${request.method} ${url.pathname}${grant ? ` ${grant}` : ''}`);
-    collect(sent.startsWith('{') ? sent : JSON.stringify(Object.fromEntries(new URLSearchParams(sent))));
+    collect(sent.startsWith('{') ? sent : JSON.stringify(Object.fromEntries(new URLSearchParams(sent))), SENT_SECRETS);
     for (const fault of faults) {
       const answer = await fault(request);
       if (answer !== undefined) return answer;
     }
     const response = await emu.emulator.app.request(request);
-    collect(await response.clone().text());
+    collect(await response.clone().text(), ANSWERED_SECRETS);
     return response;
   };
 
