@@ -11,6 +11,7 @@ import { measureOverhead } from './overhead.js';
 import { describeMachine, markdownDocument, textTable, type SectionResult } from './report.js';
 import { measureRoundTrips } from './roundTrips.js';
 import { measureScale } from './scale.js';
+import { measureServerFlows } from './serverFlows.js';
 
 const COMMAND = 'npm run bench';
 const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
@@ -21,6 +22,7 @@ const parts: [string, () => Promise<SectionResult>][] = [
   ['overhead', measureOverhead],
   ['scale', measureScale],
   ['emulator under load', measureEmulatorLoad],
+  ['server flows', measureServerFlows],
 ];
 
 /** `--only <part>` (repeatable; a part's name or a word of it) runs those parts alone, and then

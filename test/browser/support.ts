@@ -55,7 +55,7 @@ export interface DemoHarness {
 
 export async function openDemo(options: DemoServerOptions = {}): Promise<DemoHarness> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}: run \`bash scripts/ensure-chromium.sh\` (apt-get install chromium) or set CHROMIUM_PATH`);
+    throw new Error(`No Chromium at ${CHROMIUM_PATH}: run \`bash scripts/ensure-test-tools.sh\` (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   const clock = createTestClock();
   const server = await startDemoServer({

@@ -33,6 +33,9 @@ export interface Cluster {
   redis: RunningRedis;
   /** Requests that reached the emulator, per MFA token: `associate` and code checks (`verify`). */
   counts: Map<string, { associate: number; verify: number }>;
+  /** Times a request for one MFA token reached the emulator while another of the same kind for
+   *  that token was still being answered: two processes acting on one flow at once (must be 0). */
+  overlaps(): number;
   /** `signedIn` lines of every process: the app's callback ran with this sign-in id. */
   signIns: string[];
   /** The emulator's clock (wall time plus what `advance` added): codes are computed at it. */
@@ -93,6 +96,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const now = () => Date.now() + offset;
   const emulator = createEmulator({ users: options.users, clock: now });
   const counts = new Map<string, { associate: number; verify: number }>();
+  const inFlight = new Set<string>();
+  let overlaps = 0;
   const holds: Array<{ match: (r: Request, f: URLSearchParams) => boolean; arrived: () => void; released: Promise<void> }> = [];
 
   const front = async (request: Request): Promise<Response> => {
@@ -101,18 +106,27 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const grant = form.get('grant_type') ?? '';
     const kind = path === '/mfa/associate' ? 'associate' : /mfa-(otp|oob|recovery-code)$/.test(grant) ? 'verify' : undefined;
     const token = tokenOf(request, form);
+    const flight = kind !== undefined && token !== undefined ? `${kind} ${token}` : undefined;
     if (kind !== undefined && token !== undefined) {
       const count = counts.get(token) ?? { associate: 0, verify: 0 };
       count[kind] += 1;
       counts.set(token, count);
     }
-    const index = holds.findIndex((h) => h.match(request, form));
-    if (index >= 0) {
-      const [held] = holds.splice(index, 1);
-      held!.arrived();
-      await held!.released;
+    if (flight !== undefined) {
+      if (inFlight.has(flight)) overlaps++;
+      inFlight.add(flight);
     }
-    return emulator.app.request(request);
+    try {
+      const index = holds.findIndex((h) => h.match(request, form));
+      if (index >= 0) {
+        const [held] = holds.splice(index, 1);
+        held!.arrived();
+        await held!.released;
+      }
+      return await emulator.app.request(request);
+    } finally {
+      if (flight !== undefined) inFlight.delete(flight);
+    }
   };
   const served: ServedHandler = await serveHandler(front);
 
@@ -141,6 +155,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     redis,
     counts,
     signIns,
+    overlaps: () => overlaps,
     now,
     advance(ms) {
       offset += ms;

@@ -80,6 +80,7 @@ describe('server flows across processes, when things break', () => {
     // through) and the living one's, which could only start once the lease had run out.
     const newCounts = [...cluster.counts.values()].slice(countsBefore);
     expect(newCounts).toEqual([{ associate: 1, verify: 2 }]);
+    expect(cluster.overlaps()).toBe(0);
     expect(cluster.signIns).toHaveLength(1);
     // The dead process's place is taken by a new one, for the tests that follow.
     cluster.processes[1] = cluster.processes[0]!;
