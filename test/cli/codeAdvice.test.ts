@@ -4,14 +4,14 @@
 // refused code the message says how many tries are left at most, as the server's bucket has them.
 import { waitFor } from 'xstate';
 import { describe, expect, test } from 'vitest';
-import { createCodeAdvice, REPLAYED_CODE_MESSAGE, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
-import type { MfaFlowActor, MfaFlowEvent, MfaIntent } from '../../src/index.js';
+import { createCodeAdvice, REPLAYED_CODE_MESSAGE, REPLAYED_MESSAGE_CODE_MESSAGE, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
+import type { FactorType, MfaFlowActor, MfaFlowEvent, MfaIntent } from '../../src/index.js';
 import { createFlowHarness, DEMO, settled, type FlowHarness } from '../flow/flowHarness.js';
 import { otpEnrollment } from '../helpers/enrollment.js';
 
 /** A flow whose events and snapshots the advice sees, as a demo UI wires it. */
-function advisedFlow(h: FlowHarness, advice: CodeAdvice, intent: MfaIntent) {
-  const flow = h.flow({ intent });
+function advisedFlow(h: FlowHarness, advice: CodeAdvice, intent: MfaIntent, factors?: FactorType[]) {
+  const flow = h.flow({ intent, ...(factors ? { factors } : {}) });
   flow.subscribe((snapshot) => advice.observe(flow, snapshot));
   const send = (event: MfaFlowEvent) => {
     advice.sent(flow, event);
@@ -117,5 +117,42 @@ describe('code advice', () => {
     const afterRefill = await submit(flow, send, h.wrongOtp(secret));
     expect(advice.messageFor(afterRefill!)).toMatch(/At most 2 more tries/);
     expect(h.emulator.store.attemptsRemaining(DEMO.username, h.now())).toBe(2);
+  });
+
+  test("SMS: the enrollment code typed again reads as already used for a message; wrong message codes count toward the lockout", async () => {
+    const h = createFlowHarness();
+    const advice = createCodeAdvice({ now: h.now });
+    const phone = '+14155550123';
+    const codeSent = () => h.emulator.outbox.latest({ to: phone })?.code ?? '';
+
+    const enrolling = advisedFlow(h, advice, 'enroll', ['sms']);
+    enrolling.send({ type: 'credentials.submit', ...DEMO });
+    await waitFor(enrolling.flow, (s) => s.matches({ step: 'choosingFactor' }));
+    enrolling.send({ type: 'factor.choose', factor: 'sms', phoneNumber: phone });
+    await settled(enrolling.flow);
+    const enrollmentCode = codeSent();
+    expect(await submit(enrolling.flow, enrolling.send, enrollmentCode)).toBeNull();
+    enrolling.send({ type: 'recoveryCodes.acknowledge' });
+    await waitFor(enrolling.flow, (s) => s.status === 'done');
+
+    const { flow, send } = advisedFlow(h, advice, 'challenge', ['sms']);
+    send({ type: 'credentials.submit', ...DEMO });
+    // A phone enrolled for SMS is listed for calls too: pick SMS.
+    await waitFor(flow, (s) => s.matches({ step: { listing: 'choosing' } }));
+    const sms = flow.getSnapshot().context.authenticators.find((a) => a.factor === 'sms');
+    send({ type: 'authenticator.select', authenticatorId: sms?.id ?? '' });
+    await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }));
+    const challengeCode = codeSent();
+    expect(challengeCode).not.toBe(enrollmentCode);
+
+    const replayed = await submit(flow, send, enrollmentCode);
+    expect(replayed?.code).toBe('invalid_binding_code');
+    expect(advice.messageFor(replayed!)).toBe(REPLAYED_MESSAGE_CODE_MESSAGE);
+    const wrong = (code: string) => (code === '000000' || code === challengeCode ? '000001' : '000000');
+    await submit(flow, send, wrong(enrollmentCode));
+    const third = await submit(flow, send, wrong(enrollmentCode));
+    expect(advice.messageFor(third!)).toBe(`${third!.message} At most 7 more tries before sign-in is locked for a while.`);
+    expect(h.emulator.store.attemptsRemaining(DEMO.username)).toBe(7);
+    expect(await submit(flow, send, challengeCode)).toBeNull();
   });
 });

@@ -4,9 +4,10 @@
 //   both Auth0 and the emulator refuse a reused code exactly like a wrong one (`invalid_grant`,
 //   "Invalid otp_code."), so the chart cannot tell them apart. The UI can: it remembers the codes
 //   the server accepted in this session for as long as an app may still show them, and a refused
-//   code equal to one of them reads "This code was already used…" instead of "not right".
-// - The lockout ahead. Each refused code takes one attempt from a per-user bucket (Auth0: 10, one
-//   back every 6 minutes) and the server says nothing until it is empty. The UI counts the refusals
+//   code equal to one of them reads "This code was already used…" instead of "not right" (for a
+//   message's code: "…Type the code from the newest message.").
+// - The lockout ahead. Each refused code (an app's, a message's or a recovery code) takes one
+//   attempt from a per-user bucket (Auth0: 10, one back every 6 minutes) and the server says nothing until it is empty. The UI counts the refusals
 //   it saw, with the same refill, and from a few on says how many tries are left at most (other
 //   sessions of the same user may have spent some too, hence "at most").
 // Nothing here keeps a code longer than REPLAY_WINDOW_MS, and nothing is ever printed or logged.
@@ -20,6 +21,8 @@ export interface AttemptPolicy {
 }
 
 export const REPLAYED_CODE_MESSAGE = 'This code was already used. Wait for the next code in your app.';
+/** The same for a code an SMS, a call or an email carried: each message's code works once. */
+export const REPLAYED_MESSAGE_CODE_MESSAGE = 'This code was already used. Type the code from the newest message.';
 /** An app shows a code for its 30 s step and servers accept it one step longer; plus time to type. */
 const REPLAY_WINDOW_MS = 90_000;
 /** Warn from this many refused codes on, or earlier when the bucket is this close to empty. */
@@ -57,14 +60,17 @@ export function createCodeAdvice(options: CodeAdviceOptions = {}): CodeAdvice {
   const attempts = attemptsCounter(policy);
   let accepted: Array<{ code: string; at: number }> = [];
   let pending: Pending | null = null;
-  let verdict: { error: FlowError; replayed: boolean; left: number } | null = null;
+  let verdict: { error: FlowError; replayed: string | null; left: number } | null = null;
 
   const settle = (request: Pending, snapshot: ObservedSnapshot): void => {
     const at = now();
     accepted = accepted.filter((entry) => at - entry.at <= REPLAY_WINDOW_MS);
     const error = snapshot.context.error;
-    if (error?.code === 'invalid_otp' || error?.code === 'invalid_recovery_code') {
-      const replayed = request.kind === 'otp' && accepted.some((entry) => entry.code === request.code);
+    // A message's code (SMS, voice, email) is refused as `invalid_binding_code` and spends an
+    // attempt from the same bucket as an app's.
+    if (error?.code === 'invalid_otp' || error?.code === 'invalid_binding_code' || error?.code === 'invalid_recovery_code') {
+      const reused = request.kind === 'otp' && accepted.some((entry) => entry.code === request.code);
+      const replayed = !reused ? null : error.code === 'invalid_binding_code' ? REPLAYED_MESSAGE_CODE_MESSAGE : REPLAYED_CODE_MESSAGE;
       verdict = { error, replayed, left: attempts.refused(at) };
     } else if (error?.code === 'too_many_attempts') {
       attempts.exhausted(at);
@@ -97,7 +103,7 @@ export function createCodeAdvice(options: CodeAdviceOptions = {}): CodeAdvice {
     },
     messageFor(error) {
       if (verdict === null || verdict.error !== error) return error.message;
-      const first = verdict.replayed ? REPLAYED_CODE_MESSAGE : error.message;
+      const first = verdict.replayed ?? error.message;
       const refusals = policy.limit - verdict.left;
       if (refusals < WARN_AFTER_REFUSALS && verdict.left > WARN_WHEN_LEFT) return first;
       return `${first} ${lockoutWarning(verdict.left)}`;
