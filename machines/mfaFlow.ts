@@ -172,6 +172,7 @@ export const mfaFlowMachine = setup({
     factorChoiceAcceptable: ({ context }, params: FactorChoice) => factorChoiceProblem(context, params) === null,
     enrollingPush: ({ context }) => context.enrollment?.factor === 'push',
     challengingPush: ({ context }) => challengedFactor(context) === 'push',
+    pushPending: ({ context }) => challengedFactor(context) === 'push' && context.oobCode !== null,
     /** One factor to challenge, or only authenticator apps (the mfa-otp grant takes a code of any). */
     noChoiceToMake: (_, params: { listed: readonly Authenticator[] }) => {
       const factors = challengeableAuthenticators(params.listed);
@@ -202,6 +203,7 @@ export const mfaFlowMachine = setup({
     keepTokens: assign((_, params: { output: TokenSet }) => ({ tokens: params.output, submission: null })),
     keepEnrollToken: assign((_, params: { output: TokenSet }) => ({ enrollToken: params.output.accessToken, oobCode: null, submission: null })),
     forgetFactorChoice: assign({ factorChoice: null }),
+    forgetOobCode: assign({ oobCode: null }),
     storeOtp: assign((_, params: { otp: string }) => ({
       submission: { kind: 'otp' as const, code: normalizeOtp(params.otp) ?? '' },
       error: null,
@@ -586,7 +588,12 @@ export const mfaFlowMachine = setup({
           },
           states: {
             deciding: {
-              always: [{ guard: 'challengingPush', target: 'waitingForDevice' }, { target: 'idle' }],
+              // A push still pending is waited for; one the phone answered (or that expired) offers another.
+              always: [
+                { guard: 'pushPending', target: 'waitingForDevice' },
+                { guard: 'challengingPush', target: 'deviceAnswered' },
+                { target: 'idle' },
+              ],
             },
             idle: {
               tags: ['needsCode'],
@@ -643,9 +650,10 @@ export const mfaFlowMachine = setup({
                     ],
                   },
                 ],
-                onError: codeFailure('idle', { target: 'idle', forgetChoice: false }),
+                // Back where the recovery code was typed: the code input, or the push (still waited for).
+                onError: codeFailure('deciding', { target: 'deciding', forgetChoice: false }),
               },
-              on: { 'flow.interrupted': { target: 'idle', actions: 'clearSubmission' } },
+              on: { 'flow.interrupted': { target: 'deciding', actions: 'clearSubmission' } },
             },
             waitingForDevice: {
               ...devicePolling(verified(), { target: '#mfaFlow.step.verifying.deviceAnswered', forgetChoice: false }),
@@ -653,7 +661,7 @@ export const mfaFlowMachine = setup({
             },
             /** The push was refused on the phone, or it expired: send another, or use another method. */
             deviceAnswered: {
-              on: { 'code.resend': '#mfaFlow.step.challenging' },
+              on: { 'code.resend': '#mfaFlow.step.challenging', 'recoveryCode.submit': recoveryCodeSubmit() },
             },
           },
         },
@@ -768,7 +776,8 @@ function devicePolling(answered: ReturnType<typeof confirmed | typeof verified>,
             {
               guard: { type: 'codeDead', params: fromErrorEvent() },
               target: ended.target,
-              actions: [setErrorFromEvent(), ...(ended.forgetChoice ? (['forgetFactorChoice'] as const) : [])],
+              // The oob_code is no more: nothing polls it again.
+              actions: [setErrorFromEvent(), 'forgetOobCode', ...(ended.forgetChoice ? (['forgetFactorChoice'] as const) : [])],
             },
             ...requestFailure(),
           ],

@@ -147,6 +147,31 @@ describe('push', () => {
     flow.stop();
   });
 
+  it('a wrong recovery code while a push waits keeps the wait (and its polls); after a refusal, the refusal', async () => {
+    const h = createFlowHarness();
+    const { recoveryCode } = await enroll(h, 'push');
+    h.advance(60_000);
+    const flow = await signInWith(h, 'push');
+    flow.send({ type: 'recoveryCode.submit', recoveryCode: 'WRONG0WRONG0WRONG0WRONG0' });
+    await waitFor(flow, (s) => !s.hasTag('busy'));
+    expect(flow.getSnapshot().matches({ step: { verifying: 'waitingForDevice' } })).toBe(true);
+    expect(flow.getSnapshot().context.error?.code).toBe('invalid_recovery_code');
+    // The push is still waited for: the phone's answer (a refusal, here) comes through.
+    const [request] = h.emulator.guardian.requests({ user: 'demo@example.com' });
+    h.emulator.guardian.reject(request!.id);
+    h.advance(5_000);
+    await waitFor(flow, (s) => s.matches({ step: { verifying: 'deviceAnswered' } }));
+    expect(flow.getSnapshot().context.oobCode).toBeNull(); // the refused push is never polled again
+    const from = h.requests.length;
+    flow.send({ type: 'recoveryCode.submit', recoveryCode: 'WRONG0WRONG0WRONG0WRONG0' });
+    await waitFor(flow, (s) => !s.hasTag('busy'));
+    expect(flow.getSnapshot().value).toEqual({ step: { verifying: 'deviceAnswered' } });
+    expect(h.calls(from)).toEqual(['POST /oauth/token mfa-recovery-code']);
+    flow.send({ type: 'recoveryCode.submit', recoveryCode });
+    await waitFor(flow, (s) => s.status === 'done');
+    expect(authenticatedOutput(flow).newRecoveryCode).toMatch(/^[A-Z0-9]{24}$/);
+  });
+
   it('an unanswered push expires after 5 minutes: its own outcome, never a loop of polls', async () => {
     const h = createFlowHarness();
     await enroll(h, 'push');
