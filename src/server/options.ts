@@ -1,5 +1,6 @@
 // What `createMfaFlowHandler` takes, checked once when the handler is made (a caller's mistake is
 // a TypeError naming the option).
+import type { KeyObject } from 'node:crypto';
 import type { AuthenticatedOutput, FactorType, MfaRequirements } from '../../machines/types.js';
 import type { PasswordGrantSettings } from '../flow/actors.js';
 import type { WithClient, WithClientOptions } from '../flow/createMfaFlow.js';
@@ -35,8 +36,9 @@ export interface MfaFlowHandlerSettings extends PasswordGrantSettings {
   startWith?(request: Request): Promise<ServerMfaToken | null> | ServerMfaToken | null;
   /** Where flows live between requests (default: memory, one process). */
   store?: FlowStore;
-  /** The key the records are encrypted with at rest (AES-256-GCM). Default: derived from `cookieSecret`. */
-  snapshotKey?: CryptoKey | Uint8Array;
+  /** The key the records are encrypted with at rest (AES-256-GCM). Default: derived from `cookieSecret`.
+   *  (A Web Crypto `CryptoKey`, named through node:crypto so these declarations need no DOM library.) */
+  snapshotKey?: Parameters<typeof KeyObject.from>[0] | Uint8Array;
   /** The handler's path prefix, and the cookie's Path (default `/mfa-flow`). */
   basePath?: string;
   /** The longest a request waits for its flow to settle (default 10 000 ms). */

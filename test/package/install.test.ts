@@ -91,7 +91,9 @@ describe('the packed package', () => {
     writeFileSync(join(app, 'check.ts'), [
       "import type { Emulator, EmulatorOptions } from 'mfa-flow/emulator';",
       "import type { MfaFlowActor } from 'mfa-flow';",
-      'export type Used = [Emulator, EmulatorOptions, MfaFlowActor];',
+      "import type { MfaFlowHandler, MfaFlowHandlerOptions } from 'mfa-flow/server';",
+      "import type { RedisFlowStoreOptions } from 'mfa-flow/server/redis';",
+      'export type Used = [Emulator, EmulatorOptions, MfaFlowActor, MfaFlowHandler, MfaFlowHandlerOptions, RedisFlowStoreOptions];',
     ].join('\n'));
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
