@@ -6,7 +6,8 @@
 import { createEmptyActor, type AnyActorScope, type AnyStateMachine, type AnyStateNode, type EventObject, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
 import { mfaFlowMachine } from '../../machines/mfaFlow.js';
-import type { MfaErrorCode } from '../../machines/types.js';
+import { challengeableAuthenticators, FACTOR_TYPES, isMessageFactor } from '../../machines/factors.js';
+import type { Authenticator, MfaErrorCode } from '../../machines/types.js';
 import type { Service } from './serverAnswers.js';
 
 export type ChartSnapshot = SnapshotFrom<typeof mfaFlowMachine>;
@@ -17,43 +18,123 @@ export type ModelEvent = EventObject & Record<string, unknown>;
 
 export const SAMPLE_TOKENS = { accessToken: 'sample-at', tokenType: 'Bearer', expiresIn: 86_400 };
 export const SAMPLE_IDS = ['totp|dev_sampleA', 'totp|dev_sampleB'] as const;
+/** Items as the API client hands them to the chart (`Authenticator`), one per factor. */
 const otpItem = (id: string) => ({ id, authenticatorType: 'otp', active: true });
+const oobItem = (id: string, oobChannel: string, name: string) => ({ id, authenticatorType: 'oob', oobChannel, active: true, name });
 const recoveryItem = { id: 'recovery-code|dev_sample', authenticatorType: 'recovery-code', active: true };
+const SMS_ITEM = oobItem('sms|dev_sampleP', 'sms', 'XXXXXXXX0123');
+const VOICE_ITEM = oobItem('voice|dev_sampleP', 'voice', 'XXXXXXXX0123');
+const EMAIL_ITEM = oobItem('email|dev_sampleE', 'email', 'd***@example.com');
+const PUSH_ITEM = oobItem('push|dev_sampleG', 'auth0', 'Emulated Guardian');
 
 /** The list answers the chart tells apart, by name. */
 export const LIST_OUTCOMES = {
   one: [otpItem(SAMPLE_IDS[0]), recoveryItem],
   several: [otpItem(SAMPLE_IDS[0]), otpItem(SAMPLE_IDS[1]), recoveryItem],
-  other: [{ id: 'sms|dev_sample', authenticatorType: 'sms', active: true }, recoveryItem],
+  other: [{ id: 'webauthn-roaming|dev_sample', authenticatorType: 'webauthn-roaming', active: true }, recoveryItem],
   none: [{ id: 'totp|dev_pending', authenticatorType: 'otp', active: false }],
+  /** One factor, and a message one: challenged at once, its code resendable. */
+  email: [EMAIL_ITEM, recoveryItem],
+  /** Every factor (a Guardian enrollment brings its app's codes, a phone is listed per channel): the user chooses. */
+  every: [otpItem(SAMPLE_IDS[0]), SMS_ITEM, VOICE_ITEM, EMAIL_ITEM, PUSH_ITEM, otpItem('totp|dev_sampleG'), recoveryItem],
 } as const;
 export type ListOutcome = keyof typeof LIST_OUTCOMES;
 
-/** Sample outputs, one per answer the chart can tell apart, labelled so a runner can realise them. */
-const DONE_OUTPUTS: Record<Service, Array<{ label: string; output: unknown }>> = {
-  passwordGrant: [
-    { label: 'mfa_required', output: { kind: 'mfa_required', mfaToken: 'sample-mfa-token' } },
-    { label: 'tokens', output: { kind: 'tokens', tokens: SAMPLE_TOKENS } },
-  ],
-  associate: [
-    { label: 'withRecoveryCode', output: { secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/x', recoveryCodes: ['A'.repeat(24)] } },
-    { label: 'withoutRecoveryCode', output: { secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/x' } },
-  ],
-  listAuthenticators: Object.entries(LIST_OUTCOMES).map(([label, output]) => ({ label, output })),
-  challenge: [{ label: 'ok', output: undefined }],
-  verifyOtp: [{ label: 'ok', output: SAMPLE_TOKENS }],
-  verifyRecoveryCode: [{ label: 'ok', output: { tokens: SAMPLE_TOKENS, recoveryCode: 'B'.repeat(24) } }],
-};
+/** Which of LIST_OUTCOMES a list is, as the chart tells them apart (undefined: none of them). */
+export function listLabel(listed: readonly Authenticator[]): ListOutcome | undefined {
+  const factors = challengeableAuthenticators(listed).map((a) => a.factor);
+  if (factors.length === 0) return listed.some((a) => a.active && a.authenticatorType !== 'recovery-code') ? 'other' : 'none';
+  if (factors.every((f) => f === 'otp')) return factors.length === 1 ? 'one' : 'several';
+  if (factors.length === 1 && factors[0] === 'email') return 'email';
+  return FACTOR_TYPES.every((f) => factors.includes(f)) ? 'every' : undefined;
+}
 
-/** Error codes each service is made to fail with; every branch of the chart's onError is among them. */
-export const ERROR_CODES: Record<Service, MfaErrorCode[]> = {
-  passwordGrant: ['invalid_credentials', 'rate_limited', 'unauthorized_client', 'server_error', 'network', 'timeout', 'invalid_response'],
-  associate: ['already_enrolled', 'access_denied', 'mfa_token_expired', 'mfa_token_invalid', 'rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'],
-  listAuthenticators: ['mfa_token_expired', 'mfa_token_invalid', 'rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'],
-  challenge: ['unsupported_challenge', 'invalid_request', 'mfa_token_expired', 'mfa_token_invalid', 'rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'],
-  verifyOtp: ['invalid_otp', 'too_many_attempts', 'mfa_token_expired', 'mfa_token_invalid', 'rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'],
-  verifyRecoveryCode: ['invalid_recovery_code', 'too_many_attempts', 'mfa_token_expired', 'mfa_token_invalid', 'rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'],
-};
+/** What the user has and the app offers, as one graph explores it. */
+export interface ModelWorld {
+  /** The list answers tried. */
+  lists: readonly ListOutcome[];
+}
+/** An app of authenticator apps only, as before every factor. */
+export const OTP_WORLD: ModelWorld = { lists: ['one', 'several', 'other', 'none'] };
+/** Every factor on both sides. */
+export const EVERY_FACTOR_WORLD: ModelWorld = { lists: ['one', 'other', 'none', 'email', 'every'] };
+
+/** `mfa_requirements` as the emulator's password grant sends them: enroll (no factor yet) or challenge. */
+export const REQUIREMENTS = {
+  enroll: { enroll: ['otp', 'phone', 'email', 'push-notification'] },
+  challenge: { challenge: ['otp'] },
+} as const;
+
+/** The factor a context is challenging (the chart's own reading). */
+export const challengedFactor = (c: ChartSnapshot['context']) => c.authenticators.find((a) => a.id === c.authenticatorId)?.factor;
+
+/** Sample outputs, one per answer the chart can tell apart, labelled so a runner can realise them;
+ *  a service's answer matches what it was asked (the factor being enrolled or challenged). */
+function doneOutputs(service: Service, c: ChartSnapshot['context'], world: ModelWorld): Array<{ label: string; output: unknown }> {
+  switch (service) {
+    case 'passwordGrant':
+      return [
+        { label: 'mfa_required', output: { kind: 'mfa_required', mfaToken: 'sample-mfa-token' } },
+        { label: 'mfa_required:enroll', output: { kind: 'mfa_required', mfaToken: 'sample-mfa-token', requirements: REQUIREMENTS.enroll } },
+        { label: 'mfa_required:challenge', output: { kind: 'mfa_required', mfaToken: 'sample-mfa-token', requirements: REQUIREMENTS.challenge } },
+        { label: 'tokens', output: { kind: 'tokens', tokens: SAMPLE_TOKENS } },
+      ];
+    case 'associate': {
+      const factor = c.factorChoice?.factor ?? 'otp';
+      const enrollment =
+        factor === 'otp'
+          ? { factor, secret: 'JBSWY3DPEHPK3PXP', barcodeUri: 'otpauth://totp/x' }
+          : factor === 'push'
+            ? { factor, oobCode: 'sample-oob', barcodeUri: 'otpauth://totp/x?enrollment_tx_id=x' }
+            : { factor, oobCode: 'sample-oob' };
+      return [
+        { label: 'withRecoveryCode', output: { ...enrollment, recoveryCodes: ['A'.repeat(24)] } },
+        { label: 'withoutRecoveryCode', output: enrollment },
+      ];
+    }
+    case 'listAuthenticators':
+      return world.lists.map((label) => ({ label, output: LIST_OUTCOMES[label] }));
+    case 'challenge':
+      return [{ label: 'ok', output: challengedFactor(c) === 'otp' ? {} : { oobCode: 'sample-oob' } }];
+    case 'verifyCode':
+    case 'pollDevice':
+      return [{ label: 'ok', output: SAMPLE_TOKENS }];
+    case 'verifyRecoveryCode':
+      return [{ label: 'ok', output: { tokens: SAMPLE_TOKENS, recoveryCode: 'B'.repeat(24) } }];
+  }
+}
+
+const TRANSPORT: MfaErrorCode[] = ['rate_limited', 'server_error', 'network', 'timeout', 'invalid_response'];
+const SESSION: MfaErrorCode[] = ['mfa_token_expired', 'mfa_token_invalid'];
+
+/** Error codes each service is made to fail with; every branch of the chart's onError is among
+ *  them, each only where the API can answer it (a message budget only where a message is sent). */
+export function errorCodes(service: Service, c: ChartSnapshot['context']): MfaErrorCode[] {
+  const oobChoice = (c.factorChoice?.factor ?? 'otp') !== 'otp';
+  const oobChallenge = (challengedFactor(c) ?? 'otp') !== 'otp';
+  const oobCode = c.oobCode !== null;
+  switch (service) {
+    case 'passwordGrant':
+      return ['invalid_credentials', 'rate_limited', 'unauthorized_client', 'server_error', 'network', 'timeout', 'invalid_response'];
+    case 'associate':
+      return ['already_enrolled', 'access_denied', ...(oobChoice ? (['too_many_messages'] as const) : []), ...SESSION, ...TRANSPORT];
+    case 'listAuthenticators':
+      return [...SESSION, ...TRANSPORT];
+    case 'challenge':
+      return ['unsupported_challenge', 'invalid_request', ...(oobChallenge ? (['too_many_messages'] as const) : []), ...SESSION, ...TRANSPORT];
+    case 'verifyCode':
+      return [
+        ...(oobCode ? (['invalid_binding_code', 'oob_code_expired'] as const) : (['invalid_otp'] as const)),
+        'too_many_attempts',
+        ...SESSION,
+        ...TRANSPORT,
+      ];
+    case 'pollDevice':
+      return ['authorization_pending', 'slow_down', 'push_rejected', 'oob_code_expired', ...SESSION, ...TRANSPORT];
+    case 'verifyRecoveryCode':
+      return ['invalid_recovery_code', 'too_many_attempts', ...SESSION, ...TRANSPORT];
+  }
+}
 
 // ---- the machine's inventory -----------------------------------------------------------------
 
@@ -139,21 +220,31 @@ export function transitionsOf(machine: AnyStateMachine, snapshot: ChartSnapshot,
 const WAITS = ['failed', 'rateLimited', 'locked'] as const;
 
 /**
- * What a state is, for the graph: its value plus the context that guards read later. Where
- * `retry` or a wait's end goes (the history states) and the kept submission matter only there.
+ * What a state is, for the graph: its value plus the context that guards read later (the route
+ * `mfa_requirements` says, the factors on offer and the one chosen, the factor challenged and
+ * whether "send again" is open). Where `retry` or a wait's end goes (the history states) and the
+ * kept submission matter only there. Poll intervals are left out: `slow_down` lengthens them
+ * without end, and no guard reads them.
  */
 export function stateKey(snapshot: ChartSnapshot): string {
   const c = snapshot.context;
   const waiting = WAITS.some((w) => snapshot.matches(w));
+  const requirements = c.mfaRequirements;
   return JSON.stringify({
     value: snapshot.value,
     status: snapshot.status,
     intent: c.intent,
     token: c.mfaToken !== null,
+    requirements: requirements === null ? null : { enroll: (requirements.enroll?.length ?? 0) > 0, challenge: (requirements.challenge?.length ?? 0) > 0 },
+    enrollable: c.enrollableFactors.join(','),
+    choice: c.factorChoice?.factor ?? null,
     alreadyEnrolled: c.alreadyEnrolled,
     listedNone: c.listedNone,
     enrollToken: c.enrollToken !== null,
-    enrollment: c.enrollment === null ? null : (c.enrollment.recoveryCodes?.length ?? 0) > 0 ? 'codes' : 'noCodes',
+    enrollment: c.enrollment === null ? null : `${c.enrollment.factor}:${(c.enrollment.recoveryCodes?.length ?? 0) > 0 ? 'codes' : 'noCodes'}`,
+    listed: c.authenticators.length > 1 ? 'several' : c.authenticators.length,
+    challenged: challengedFactor(c) ?? null,
+    canResend: c.canResend,
     ...(waiting ? { history: historyOf(snapshot), submission: c.submission?.kind ?? null } : {}),
   });
 }
@@ -181,12 +272,31 @@ export function outcomeLabel(event: ModelEvent): string {
   return `done:${String(event.label)}`;
 }
 
+const PHONE_TYPED = '+1 (415) 555-0123';
+const EMAIL_TYPED = ' demo@example.com ';
+
+/** `factor.choose` in its variants: each offered factor with good details, the ones needing a
+ *  phone number or an address also with bad ones, and one factor this user may not enroll. */
+function factorChoices(c: ChartSnapshot['context']): ModelEvent[] {
+  const type = 'factor.choose';
+  const out: ModelEvent[] = [];
+  for (const factor of c.factors) {
+    if (factor === 'sms' || factor === 'voice') out.push({ type, factor, phoneNumber: PHONE_TYPED }, { type, factor, phoneNumber: '555-0123' });
+    else if (factor === 'email') out.push({ type, factor, email: EMAIL_TYPED }, { type, factor, email: 'demo@' });
+    else out.push({ type, factor });
+  }
+  const refused = FACTOR_TYPES.find((f) => !c.enrollableFactors.includes(f));
+  if (refused !== undefined && !out.some((e) => e.factor === refused)) out.push({ type, factor: refused, phoneNumber: PHONE_TYPED, email: EMAIL_TYPED });
+  return out;
+}
+
 /** Every own event type of the active nodes, expanded into the variants worth trying. */
-export function eventsFor(snapshot: ChartSnapshot, inv: Inventory = INVENTORY): ModelEvent[] {
+export function eventsFor(snapshot: ChartSnapshot, world: ModelWorld = OTP_WORLD, inv: Inventory = INVENTORY): ModelEvent[] {
   if (snapshot.status !== 'active') return [];
   const c = snapshot.context;
   const types = [...new Set(snapshot._nodes.flatMap((n) => [...n.ownEvents]))];
-  const invoking = invokedService(snapshot) !== undefined;
+  // What persistFlow() saves as interrupted: a request in flight (an invoked service) or a busy wait.
+  const inFlight = snapshot.hasTag('busy') || invokedService(snapshot) !== undefined;
   const out: ModelEvent[] = [];
   for (const type of types) {
     const service = type.startsWith('xstate.done.actor.')
@@ -195,16 +305,19 @@ export function eventsFor(snapshot: ChartSnapshot, inv: Inventory = INVENTORY): 
         ? inv.services.get(type.slice('xstate.error.actor.'.length))
         : undefined;
     if (type.startsWith('xstate.done.actor.') && service) {
-      for (const { label, output } of DONE_OUTPUTS[service]) out.push({ type, output, label });
+      for (const { label, output } of doneOutputs(service, c, world)) out.push({ type, output, label });
     } else if (type.startsWith('xstate.error.actor.') && service) {
-      for (const code of ERROR_CODES[service]) out.push({ type, error: { code, message: code } });
+      for (const code of errorCodes(service, c)) out.push({ type, error: { code, message: code } });
     } else {
       switch (type) {
         case 'credentials.submit':
           out.push({ type, username: 'demo@example.com', password: 'typed' }, { type, username: ' ', password: '' });
           break;
         case 'mfaToken.provide':
-          out.push({ type, mfaToken: 'provided-mfa-token' });
+          out.push({ type, mfaToken: 'provided-mfa-token' }, { type, mfaToken: 'provided-mfa-token', requirements: REQUIREMENTS.enroll });
+          break;
+        case 'factor.choose':
+          out.push(...factorChoices(c));
           break;
         case 'otp.submit':
           out.push({ type, otp: '123456' }, { type, otp: '12a4' });
@@ -212,21 +325,27 @@ export function eventsFor(snapshot: ChartSnapshot, inv: Inventory = INVENTORY): 
         case 'recoveryCode.submit':
           out.push({ type, recoveryCode: 'ABCD-EFGH-JKLM-NPQR-STUV-WXY2' }, { type, recoveryCode: 'not-a-code' });
           break;
-        case 'authenticator.select':
-          out.push({ type, authenticatorId: SAMPLE_IDS[1] }, { type, authenticatorId: 'totp|dev_unknown' });
+        case 'authenticator.select': {
+          // One of each factor listed (the first of its kind), and one the list does not hold.
+          const firstOfEach = [...new Map(c.authenticators.map((a) => [a.factor, a.id] as const)).values()];
+          for (const authenticatorId of firstOfEach) out.push({ type, authenticatorId });
+          out.push({ type, authenticatorId: 'totp|dev_unknown' });
           break;
+        }
         case 'mfaToken.expired':
           if (c.mfaToken !== null) out.push({ type });
           break;
-        // Both are a real persistFlow() + createMfaFlow({ resume }): a busy flow is persisted as its
-        // chart says an interruption leaves it (`flow.interrupted`), any other as it is.
+        // Both are a real persistFlow() + createMfaFlow({ resume }): a flow with a request in flight is
+        // persisted as its chart says an interruption leaves it (`flow.interrupted`), any other as it is.
         case 'flow.restored':
-          if (!snapshot.hasTag('busy')) out.push({ type });
+          if (!inFlight) out.push({ type });
           break;
         case 'flow.interrupted':
-          if (snapshot.hasTag('busy')) out.push({ type });
+          if (inFlight) out.push({ type });
           break;
         default:
+          // The resend cooldown is a timer of every challenge; it only does something for a message.
+          if (type.startsWith('xstate.after.resendCooldown.') && (c.canResend || !isMessageFactor(challengedFactor(c)))) break;
           out.push({ type });
       }
     }

@@ -21,11 +21,17 @@ export interface PlannedPath {
  * cannot run them; this model does not run them either, it is given their outcomes as events
  * (the runner makes them happen for real), so the TestModel is built directly.
  */
-export function chartModel(input: MfaFlowInput, events: (s: ChartSnapshot) => ModelEvent[] = (s) => eventsFor(s)): ChartModel {
+export function chartModel(
+  input: MfaFlowInput,
+  events: (s: ChartSnapshot) => ModelEvent[] = (s) => eventsFor(s),
+  /** States the graph does not explore further (their ways on are another graph's). */
+  stopWhen?: (s: ChartSnapshot) => boolean,
+): ChartModel {
   return new TestModel(mfaFlowMachine as never, {
     events: events as never,
     serializeState: ((s: ChartSnapshot) => stateKey(s)) as never,
     input,
+    ...(stopWhen === undefined ? {} : { stopWhen }),
   } as never) as unknown as ChartModel;
 }
 
@@ -81,7 +87,7 @@ export function planPaths(
   }
   let simple = 0;
   if (options.simple) {
-    const happy = chartModel(model.options.input as MfaFlowInput, options.simple);
+    const happy = chartModel(model.options.input as MfaFlowInput, options.simple, (model.options as { stopWhen?: (s: ChartSnapshot) => boolean }).stopWhen);
     for (const path of happy.getSimplePaths({ toState: (s) => s.status === 'done' })) {
       take('simple', path);
       simple++;

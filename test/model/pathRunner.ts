@@ -7,12 +7,16 @@
 import type { MfaFlowActor } from '../../src/index.js';
 import { persistFlow, readFlowRecord } from '../../src/persist/index.js';
 import { DEFAULT_LOCKOUT_MS, DEFAULT_RATE_LIMIT_MS } from '../../machines/mfaFlow.js';
+import { errorFromResponse, type Endpoint } from '../../src/api/errorMapping.js';
+import { parseAuthenticators } from '../../src/api/schemas.js';
 import type { MfaFlowInput } from '../../machines/types.js';
 import { createFlowHarness, type Fault, type FlowHarness } from '../flow/flowHarness.js';
 import { TEST_SIGNING_KEY } from '../helpers/signingKey.js';
 import {
   CoverageRecorder,
+  challengedFactor,
   invokedService,
+  listLabel,
   transitionsOf,
   isOutcome,
   isTimer,
@@ -23,7 +27,7 @@ import {
 } from './chartModel.js';
 import type { ChartModel, PlannedPath } from './pathPlan.js';
 import * as answers from './serverAnswers.js';
-import { normalizeRecovery, USER, World } from './world.js';
+import { GRANT, normalizeRecovery, USER, World, type OobFactor } from './world.js';
 import { otpSecret } from '../helpers/enrollment.js';
 
 /** Long enough that the lockout and rate-limit waits of one path never run into it by accident. */
@@ -32,6 +36,8 @@ export const TTL_MS = 2 * 60 * 60 * 1000;
 export const REQUEST_TIMEOUT_MS = 1_000;
 const STEP_MS = 30_000;
 const MFA_API_TOKEN_TTL_MS = 600_000;
+/** The emulator's oob_code lifetime (oobCodeTtlSeconds, 300 by default). */
+const OOB_CODE_TTL_MS = 300_000;
 
 export interface RunTotals {
   coverage: CoverageRecorder;
@@ -66,6 +72,8 @@ export class PathRun {
   private mark = 0;
   private captured: ChartSnapshot | undefined;
   private chartNow = 0;
+  /** The chart's wall time when the path started (both clocks agree until advanceServer). */
+  private chartBase = 0;
   private tokenDeadline: number | null = null;
   private waitDeadline: number | null = null;
   private armed: Armed[] = [];
@@ -129,15 +137,22 @@ export class PathRun {
 
   // ---- the flow ------------------------------------------------------------------------------
 
-  private async start(): Promise<void> {
-    const mfaToken = this.input.mfaToken === undefined ? undefined : await this.world.mfaToken();
-    this.flow = this.h.flow({
-      intent: this.input.intent,
+  /** What the app gives createMfaFlow besides a token: the graph's input. */
+  private appOptions() {
+    const { intent, factors, mfaRequirements } = this.input;
+    return {
+      intent,
       mfaTokenTtlMs: TTL_MS,
       timeoutMs: REQUEST_TIMEOUT_MS,
       inspect: this.coverage.inspect,
-      ...(mfaToken === undefined ? {} : { mfaToken }),
-    });
+      ...(factors === undefined ? {} : { factors }),
+      ...(mfaRequirements === undefined ? {} : { mfaRequirements }),
+    };
+  }
+
+  private async start(): Promise<void> {
+    const mfaToken = this.input.mfaToken === undefined ? undefined : await this.world.mfaToken();
+    this.flow = this.h.flow({ ...this.appOptions(), ...(mfaToken === undefined ? {} : { mfaToken }) });
     this.observe(this.flow);
     this.flow.start();
     this.capture();
@@ -200,6 +215,11 @@ export class PathRun {
     this.h.advance(ms);
   }
 
+  /** Moves time to a wall time the chart keeps (the next poll, the end of a resend cooldown). */
+  private advanceTo(at: number | null): void {
+    if (at !== null) this.advance(at - (this.chartBase + this.chartNow));
+  }
+
   /** Next outcome planned after step `index`, if the next step is one. */
   private nextOutcome(index: number): string | undefined {
     const next = this.steps[index + 1]?.event;
@@ -218,10 +238,18 @@ export class PathRun {
       }
       case 'mfaToken.provide': {
         const mfaToken = await this.world.mfaToken();
-        return this.send({ type: 'mfaToken.provide', mfaToken });
+        const requirements = event.requirements as { enroll?: string[]; challenge?: string[] } | undefined;
+        return this.send({ type: 'mfaToken.provide', mfaToken, ...(requirements === undefined ? {} : { requirements }) });
       }
       case 'otp.submit': {
         if (String(event.otp).length !== 6) return this.send({ type: 'otp.submit', otp: String(event.otp) });
+        if (context.oobCode !== null && context.enrollment?.factor !== 'otp' && challengedFactor(context) !== 'otp') {
+          // A code a message carried: the newest one in the outbox, or six digits it does not hold.
+          if (outcome === 'done:ok' || outcome === 'error:invalid_binding_code') this.waitForAttempt();
+          const sent = await this.world.lastCode();
+          const code = outcome === 'done:ok' || outcome === 'error:oob_code_expired' ? sent : undefined;
+          return this.send({ type: 'otp.submit', otp: code ?? (sent === '000000' ? '111111' : '000000') });
+        }
         const purpose = snapshot.matches({ step: 'awaitingConfirmation' }) ? 'confirm' : 'verify';
         const secret = otpSecret(context.enrollment);
         let otp: string | undefined;
@@ -250,9 +278,11 @@ export class PathRun {
         if (String(event.authenticatorId).includes('unknown')) {
           return this.send({ type: 'authenticator.select', authenticatorId: String(event.authenticatorId) });
         }
-        const listed = context.authenticators.filter((a) => a.factor === 'otp').map((a) => a.id);
+        // The graph picked a factor by its sample id: the flow picks the same factor from its real list.
+        const factor = this.steps[index - 1]?.state.context.authenticators.find((a) => a.id === event.authenticatorId)?.factor;
+        const listed = context.authenticators.filter((a) => a.factor === factor).map((a) => a.id);
         const real = new Set(this.world.activeOtps().map((a) => a.id));
-        const authenticatorId = listed.find((id) => real.has(id)) ?? listed[0] ?? 'totp|dev_none';
+        const authenticatorId = (factor === 'otp' ? listed.find((id) => real.has(id)) : undefined) ?? listed[0] ?? 'totp|dev_none';
         return this.send({ type: 'authenticator.select', authenticatorId });
       }
       case 'mfaToken.expired':
@@ -263,7 +293,9 @@ export class PathRun {
         return this.restore();
       default:
         if (isTimer(event)) {
-          this.advance((this.waitDeadline ?? this.chartNow) - this.chartNow);
+          if (event.type.startsWith('xstate.after.nextPoll.')) this.advanceTo(context.nextPollAt);
+          else if (event.type.startsWith('xstate.after.resendCooldown.')) this.advanceTo(context.resendAvailableAt);
+          else this.advance((this.waitDeadline ?? this.chartNow) - this.chartNow);
           return this.capture();
         }
         if (event.type === 'cancel') {
@@ -288,18 +320,14 @@ export class PathRun {
     if (record === null) throw new Error('persistFlow() gave nothing to restore');
     // persistFlow takes `flow.interrupted` on the pure machine, out of the live actor's sight:
     // count the transitions it took the same way.
-    if (before.hasTag('busy')) this.coverage.merge(transitionsOf(before.machine, before, { type: 'flow.interrupted' }));
+    if (before.hasTag('busy') || Object.keys(before.children).length > 0) {
+      this.coverage.merge(transitionsOf(before.machine, before, { type: 'flow.interrupted' }));
+    }
     this.flow.stop();
     this.restoring = true;
     const read = readFlowRecord(JSON.parse(JSON.stringify(record)), this.h.now());
     if (read.status !== 'resumable') throw new Error(`restore refused: ${read.code}`);
-    this.flow = this.h.flow({
-      intent: this.input.intent,
-      mfaTokenTtlMs: TTL_MS,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      inspect: this.coverage.inspect,
-      resume: read.resume,
-    });
+    this.flow = this.h.flow({ ...this.appOptions(), resume: read.resume });
     this.observe(this.flow);
     this.flow.start();
     this.restoring = false;
@@ -362,6 +390,7 @@ export class PathRun {
     const bearer = answers.bearerOf(request);
     const context = this.flow.getSnapshot().context;
     const h = this.h;
+    const waitSeconds = (fallback: number) => (outlastToken ? this.secondsPastToken() : fallback);
 
     switch (label) {
       case 'error:server_error':
@@ -371,9 +400,11 @@ export class PathRun {
       case 'error:timeout':
         return real(false, () => answers.hang(request));
       case 'error:invalid_response':
-        return real(false, () => (service === 'verifyOtp' ? answers.notJson() : answers.wrongShape(service)));
+        return real(false, () => (service === 'verifyCode' ? answers.notJson() : answers.wrongShape(service)));
       case 'error:rate_limited':
-        return real(false, () => answers.rateLimited(h.now(), outlastToken ? this.secondsPastToken() : 2));
+        return real(false, () => answers.rateLimited(h.now(), waitSeconds(2)));
+      case 'error:too_many_messages':
+        return real(false, () => answers.tooManyMessages(h.now()));
       case 'error:mfa_token_expired':
         if (answers.isJwt(bearer)) return real(false, answers.expiredBearer);
         h.advanceServer(TTL_MS + 1_000); // the server's clock alone: the chart has not seen the time pass
@@ -388,14 +419,16 @@ export class PathRun {
 
     switch (service) {
       case 'passwordGrant':
-        if (label === 'done:mfa_required' || label === 'error:invalid_credentials') return real(true, answers.serverError);
         if (label === 'done:tokens') return real(false, () => answers.fakeTokens());
         if (label === 'error:unauthorized_client') return real(false, () => answers.envelope(401, 'invalid_client', 'Client authentication failed.'));
+        if (label === 'error:invalid_credentials') return real(true, answers.serverError);
+        if (label.startsWith('done:mfa_required')) return this.mfaRequired(label, request);
         break;
       case 'associate': {
         const viaMfaToken = !answers.isJwt(bearer);
-        if (label === 'done:withRecoveryCode') return real(viaMfaToken && !this.world.hasActiveAuthenticator(), () => answers.fakeEnrollment(true));
-        if (label === 'done:withoutRecoveryCode') return real(!viaMfaToken && this.world.activeOtps().length > 0, () => answers.fakeEnrollment(false));
+        const factor = context.factorChoice?.factor ?? 'otp';
+        if (label === 'done:withRecoveryCode') return real(viaMfaToken && !this.world.hasActiveAuthenticator(), () => answers.fakeEnrollment(true, factor));
+        if (label === 'done:withoutRecoveryCode') return real(!viaMfaToken && this.world.hasActiveAuthenticator(), () => answers.fakeEnrollment(false, factor));
         if (label === 'error:already_enrolled') {
           return real(viaMfaToken && this.world.hasActiveAuthenticator(), () => answers.envelope(403, 'access_denied', 'User is already enrolled.'));
         }
@@ -404,49 +437,149 @@ export class PathRun {
         }
         break;
       }
-      case 'listAuthenticators': {
-        const wanted = label.slice('done:'.length);
-        if (label.startsWith('done:')) return real(this.world.listClass() === wanted, () => this.fakeList(wanted));
+      case 'listAuthenticators':
+        if (label.startsWith('done:')) return this.listed(label.slice('done:'.length), request);
         break;
-      }
       case 'challenge': {
-        const chosen = this.world.visible().find((a) => a.id === context.authenticatorId);
-        if (label === 'done:ok') return real(chosen?.type === 'otp' && chosen.active, answers.challengeAccepted);
+        const factor = challengedFactor(context) ?? 'otp';
+        if (label === 'done:ok') return this.fromEmulator(service, label, request, () => answers.challengeAccepted(factor));
         if (label === 'error:unsupported_challenge') {
-          return real(chosen !== undefined && !(chosen.type === 'otp' && chosen.active), () =>
+          return this.fromEmulator(service, label, request, () =>
             answers.envelope(400, 'unsupported_challenge_type', 'User is not enrolled with an authenticator of the requested challenge_type.'));
         }
         if (label === 'error:invalid_request') {
-          return real(chosen === undefined, () => answers.envelope(400, 'invalid_request', "authenticator_id does not name one of the user's authenticators"));
+          return this.fromEmulator(service, label, request, () => answers.envelope(400, 'invalid_request', "authenticator_id does not name one of the user's authenticators"));
         }
         break;
       }
-      case 'verifyOtp':
+      case 'pollDevice':
+        return this.poll(label, request);
+      case 'verifyCode':
+        if ((await answers.requestParam(request, 'oob_code')) !== undefined) return this.bindingCode(label, request, waitSeconds);
+      // an app's code: fall through to the OTP grant's answers
       case 'verifyRecoveryCode': {
         const attempts = this.world.attemptsLeft() > 0;
         const accepted =
-          service === 'verifyOtp'
+          service === 'verifyCode'
             ? this.world.wouldAcceptOtp((await answers.requestParam(request, 'otp')) ?? '')
             : attempts && this.matchesRecoveryCode((await answers.requestParam(request, 'recovery_code')) ?? '');
-        if (label === 'done:ok') return real(accepted, service === 'verifyOtp' ? () => answers.fakeTokens() : answers.fakeRecoveryGrant);
+        if (label === 'done:ok') return real(accepted, service === 'verifyCode' ? () => answers.fakeTokens() : answers.fakeRecoveryGrant);
         if (label === 'error:invalid_otp' || label === 'error:invalid_recovery_code') {
-          const what = service === 'verifyOtp' ? 'otp_code' : 'recovery_code';
+          const what = service === 'verifyCode' ? 'otp_code' : 'recovery_code';
           return real(attempts && !accepted, () => answers.envelope(403, 'invalid_grant', `Invalid ${what}.`));
         }
-        if (label === 'error:too_many_attempts' && outlastToken) {
-          // The emulator's lockout (6 min) ends long before the token; this one must not.
-          return real(false, () =>
-            answers.envelope(429, 'too_many_attempts', 'Too many failed codes.', answers.rateLimitHeaders(h.now(), this.secondsPastToken())));
-        }
-        if (label === 'error:too_many_attempts') {
-          // A real lockout: spend the user's whole bucket with wrong codes, then let this code meet it.
-          await this.world.drainAttempts((await answers.requestParam(request, 'mfa_token')) ?? '');
-          return real(true, answers.serverError);
-        }
+        if (label === 'error:too_many_attempts') return this.lockedOut(service, label, request, outlastToken);
         break;
       }
     }
     throw new Error(`no way to realise ${service} ${label}`);
+  }
+
+  /** Too many wrong codes: a real lockout (the user's whole bucket spent with wrong codes), unless
+   *  the wait must outlast the token (the emulator's lockout ends long before it). */
+  private async lockedOut(service: answers.Service, label: string, request: Request, outlastToken: boolean): Promise<Response | undefined> {
+    if (outlastToken) {
+      this.note(service, label, false);
+      return answers.envelope(429, 'too_many_attempts', 'Too many failed codes.', answers.rateLimitHeaders(this.h.now(), this.secondsPastToken()));
+    }
+    await this.world.drainAttempts((await answers.requestParam(request, 'mfa_token')) ?? '');
+    return this.fromEmulator(service, label, request, () => answers.envelope(429, 'too_many_attempts', 'Too many failed codes.', answers.rateLimitHeaders(this.h.now(), 360)));
+  }
+
+  /** The code of a message (the mfa-oob grant with a binding code): the flow typed the outbox's code or another. */
+  private async bindingCode(label: string, request: Request, waitSeconds: (fallback: number) => number): Promise<Response | undefined> {
+    const service = 'verifyCode';
+    if (label === 'error:oob_code_expired') this.h.advanceServer(OOB_CODE_TTL_MS + 1_000); // the message's code outlived
+    if (label === 'error:too_many_attempts') return this.lockedOut(service, label, request, waitSeconds(0) > 0);
+    const fallback = () =>
+      label === 'done:ok'
+        ? answers.fakeTokens()
+        : label === 'error:oob_code_expired'
+          ? answers.envelope(403, 'expired_token', 'oob_code is expired')
+          : answers.envelope(403, 'invalid_grant', 'Invalid binding_code.');
+    return this.fromEmulator(service, label, request, fallback);
+  }
+
+  /** One poll of a push: the emulated Guardian device answers (or not) first, as the user would. */
+  private async poll(label: string, request: Request): Promise<Response | undefined> {
+    const service = 'pollDevice';
+    const enrolling = this.flow.getSnapshot().matches({ step: 'awaitingConfirmation' });
+    const enrollment = this.flow.getSnapshot().context.enrollment;
+    switch (label) {
+      case 'done:ok':
+        if (enrolling && enrollment?.factor === 'push') await this.world.scan(enrollment.barcodeUri);
+        if (!enrolling) await this.world.answerPush('accept');
+        return this.fromEmulator(service, label, request, () => answers.fakeTokens());
+      case 'error:push_rejected':
+        // A scan cannot be refused: only a sign-in request can be, on the device.
+        if (!enrolling) await this.world.answerPush('reject');
+        return this.fromEmulator(service, label, request, answers.pushRejected);
+      case 'error:oob_code_expired':
+        this.h.advanceServer(OOB_CODE_TTL_MS + 1_000);
+        return this.fromEmulator(service, label, request, () => answers.envelope(403, 'expired_token', 'oob_code is expired'));
+      case 'error:slow_down': {
+        // Another tab of the same sign-in polled just before: this poll comes too soon.
+        const form = new URLSearchParams(await request.clone().text());
+        await this.world.token({ grant_type: GRANT.mfaOob, mfa_token: form.get('mfa_token') ?? '', oob_code: form.get('oob_code') ?? '' });
+        return this.fromEmulator(service, label, request, () =>
+          answers.envelope(429, 'slow_down', 'You are polling faster than the specified interval of 5 seconds.'));
+      }
+      case 'error:authorization_pending':
+        return this.fromEmulator(service, label, request, () =>
+          answers.envelope(403, 'authorization_pending', 'Authorization pending: please repeat the request in a few seconds.'));
+    }
+    throw new Error(`no way to realise ${service} ${label}`);
+  }
+
+  /** Lets the emulator answer; when its answer is not `label` (as the API client reads it), the fault answers instead. */
+  private async fromEmulator(service: answers.Service, label: string, request: Request, fault: () => Response): Promise<Response> {
+    const response = await this.h.emulator.app.request(request.clone());
+    const got = await this.labelOf(service, request, response.clone());
+    this.note(service, label, got === label);
+    return got === label ? response : fault();
+  }
+
+  /** What the API client makes of an answer: `done:ok`, or `error:<code>`. */
+  private async labelOf(service: answers.Service, request: Request, response: Response): Promise<string> {
+    if (response.ok) return 'done:ok';
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const grant = new URLSearchParams(await request.clone().text()).get('grant_type') ?? '';
+    const endpoint: Endpoint =
+      service === 'challenge' ? 'challenge' : service === 'verifyRecoveryCode' ? 'recoveryCode' : grant.endsWith('mfa-otp') ? 'otp' : service === 'associate' ? 'associate' : 'oob';
+    return `error:${errorFromResponse(endpoint, response, body).code}`;
+  }
+
+  /** The password grant's mfa_required, with or without `mfa_requirements`: the emulator always
+   *  sends them (enroll for a user with no factor, challenge otherwise); without them is Auth0
+   *  where that Early Access feature is off. */
+  private async mfaRequired(label: string, request: Request): Promise<Response> {
+    const response = await this.h.emulator.app.request(request.clone());
+    const body = (await response.json()) as Record<string, unknown>;
+    if (body.error !== 'mfa_required') throw new Error(`the password grant answered ${response.status} ${String(body.error)}`);
+    const said = body.mfa_requirements as { enroll?: unknown[]; challenge?: unknown[] } | undefined;
+    const wanted = label.slice('done:mfa_required'.length).replace(':', '');
+    const got = said?.enroll?.length ? 'enroll' : said?.challenge?.length ? 'challenge' : '';
+    this.note('passwordGrant', label, got === wanted);
+    const { mfa_requirements: _dropped, ...rest } = body;
+    const requirements = wanted === 'enroll' ? { enroll: [{ type: 'otp' }, { type: 'phone' }, { type: 'email' }, { type: 'push-notification' }] } : { challenge: [{ type: 'otp' }] };
+    return new Response(JSON.stringify(got === wanted ? body : wanted === '' ? rest : { ...rest, mfa_requirements: requirements }), {
+      status: response.status,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+
+  /** The emulator's list when the chart reads it as `wanted`; else a list that is. */
+  private async listed(wanted: string, request: Request): Promise<Response> {
+    const response = await this.h.emulator.app.request(request.clone());
+    const got = response.ok ? listLabel(parseAuthenticators(await response.clone().json(), response.status)) : undefined;
+    this.note('listAuthenticators', `done:${wanted}`, got === wanted);
+    return got === wanted ? response : this.fakeList(wanted);
   }
 
   private secondsPastToken(): number {
@@ -461,6 +594,7 @@ export class PathRun {
   private fakeList(wanted: string): Response {
     const active = this.world.activeOtps().map((a) => a.id);
     const otp = (id: string) => ({ id, type: 'otp', active: true });
+    const oob = (id: string, oobChannel: string, name: string) => ({ id, type: 'oob', active: true, oobChannel, name });
     const recovery = { id: 'recovery-code|dev_listed', type: 'recovery-code', active: true };
     switch (wanted) {
       case 'one':
@@ -468,7 +602,18 @@ export class PathRun {
       case 'several':
         return answers.authenticatorList([...[...active, 'totp|dev_fakeA', 'totp|dev_fakeB'].slice(0, Math.max(2, active.length)).map(otp), recovery]);
       case 'other':
-        return answers.authenticatorList([{ id: 'sms|dev_fake', type: 'sms', active: true }, recovery]);
+        return answers.authenticatorList([{ id: 'webauthn-roaming|dev_fake', type: 'webauthn-roaming', active: true }, recovery]);
+      case 'email':
+        return answers.authenticatorList([oob('email|dev_fake', 'email', 'd***@example.com'), recovery]);
+      case 'every':
+        return answers.authenticatorList([
+          otp(active[0] ?? 'totp|dev_fakeOne'),
+          oob('sms|dev_fakeP', 'sms', 'XXXXXXXX0123'),
+          oob('voice|dev_fakeP', 'voice', 'XXXXXXXX0123'),
+          oob('email|dev_fakeE', 'email', 'd***@example.com'),
+          oob('push|dev_fakeG', 'auth0', 'Emulated Guardian'),
+          recovery,
+        ]);
       default:
         return answers.authenticatorList([]);
     }
@@ -476,31 +621,43 @@ export class PathRun {
 
   // ---- the world a path starts in ------------------------------------------------------------
 
-  /** A user with as many confirmed OTPs as the path's first answers need, so they come from the emulator. */
-  private async prepareWorld(): Promise<void> {
-    let otps = 0;
+  /** The factors the user has before the path starts: what its first telling answer needs, so that
+   *  the answers come from the emulator. */
+  private setupFor(): 'none' | 'otp' | 'otp2' | 'email' | 'every' {
     for (let i = 1; i < this.steps.length; i++) {
       const event = this.steps[i]!.event;
       if (!isOutcome(event)) continue;
       const service = invokedService(this.steps[i - 1]!.state)?.service;
       const label = outcomeLabel(event);
-      if (service === 'listAuthenticators' && ['done:one', 'done:several', 'done:none'].includes(label)) {
-        otps = label === 'done:one' ? 1 : label === 'done:several' ? 2 : 0;
-        break;
+      if (service === 'listAuthenticators' && label.startsWith('done:')) {
+        const setups = { 'done:one': 'otp', 'done:several': 'otp2', 'done:email': 'email', 'done:every': 'every' } as const;
+        return setups[label as keyof typeof setups] ?? 'none';
       }
+      if (service === 'passwordGrant' && label === 'done:mfa_required:enroll') return 'none';
+      if (service === 'passwordGrant' && label === 'done:mfa_required:challenge') return 'otp';
       if (service === 'associate' && (label === 'error:already_enrolled' || label === 'done:withRecoveryCode')) {
-        otps = label === 'error:already_enrolled' ? 1 : 0;
-        break;
+        return label === 'error:already_enrolled' ? 'otp' : 'none';
       }
-      if ((service === 'challenge' || service === 'verifyRecoveryCode') && label === 'done:ok') {
-        otps = 1;
-        break;
+      if ((service === 'challenge' || service === 'verifyRecoveryCode') && label === 'done:ok') return 'otp';
+    }
+    return 'none';
+  }
+
+  /** A user with the factors the path's first answers need (see setupFor), enrolled over HTTP. */
+  private async prepareWorld(): Promise<void> {
+    const setup = this.setupFor();
+    if (setup !== 'none') {
+      const mfaToken = await this.world.mfaToken();
+      if (setup === 'email') await this.world.enrollOob('email', mfaToken);
+      else await this.world.enrollFirst(mfaToken);
+      if (setup === 'otp2') await this.world.enrollAnother(mfaToken);
+      if (setup === 'every') {
+        const enrollToken = await this.world.enrollToken(mfaToken);
+        for (const factor of ['sms', 'email', 'push'] as OobFactor[]) await this.world.enrollOob(factor, mfaToken, enrollToken);
       }
     }
-    const mfaToken = otps >= 1 ? await this.world.mfaToken() : undefined;
-    if (otps >= 1) await this.world.enrollFirst(mfaToken);
-    if (otps >= 2) await this.world.enrollAnother(mfaToken);
     this.chartNow = 0;
+    this.chartBase = this.h.now();
   }
 }
 

@@ -4,19 +4,24 @@
 // fault uses when the emulator cannot be brought to give that answer itself.
 import { randomBytes } from 'node:crypto';
 
-export type Service = 'passwordGrant' | 'associate' | 'listAuthenticators' | 'challenge' | 'verifyOtp' | 'verifyRecoveryCode';
+/** The chart's invoked services, by the names it gives them (`verifyCode`: an app's code or a
+ *  message's; `pollDevice`: one poll of a push, the mfa-oob grant without a binding code). */
+export type Service = 'passwordGrant' | 'associate' | 'listAuthenticators' | 'challenge' | 'verifyCode' | 'pollDevice' | 'verifyRecoveryCode';
 
-export const SERVICES: readonly Service[] = ['passwordGrant', 'associate', 'listAuthenticators', 'challenge', 'verifyOtp', 'verifyRecoveryCode'];
+export const SERVICES: readonly Service[] = ['passwordGrant', 'associate', 'listAuthenticators', 'challenge', 'verifyCode', 'pollDevice', 'verifyRecoveryCode'];
 
-/** Which service a request of the client belongs to (token grants told apart by grant_type). */
+/** Which service a request of the client belongs to (token grants told apart by grant_type, and
+ *  the mfa-oob grant by whether it carries a binding code). */
 export async function serviceOf(request: Request): Promise<Service | undefined> {
   const path = new URL(request.url).pathname;
   if (request.method === 'GET' && path === '/mfa/authenticators') return 'listAuthenticators';
   if (request.method === 'POST' && path === '/mfa/associate') return 'associate';
   if (request.method === 'POST' && path === '/mfa/challenge') return 'challenge';
   if (request.method === 'POST' && path === '/oauth/token') {
-    const grant = new URLSearchParams(await request.clone().text()).get('grant_type') ?? '';
-    if (grant.endsWith('mfa-otp')) return 'verifyOtp';
+    const form = new URLSearchParams(await request.clone().text());
+    const grant = form.get('grant_type') ?? '';
+    if (grant.endsWith('mfa-otp')) return 'verifyCode';
+    if (grant.endsWith('mfa-oob')) return form.has('binding_code') ? 'verifyCode' : 'pollDevice';
     if (grant.endsWith('mfa-recovery-code')) return 'verifyRecoveryCode';
     if (grant === 'password' || grant.endsWith('password-realm')) return 'passwordGrant';
   }
@@ -116,13 +121,29 @@ const randomCode = () => {
   return [...randomBytes(24)].map((b) => alphabet[b % alphabet.length]).join('');
 };
 
-export function fakeEnrollment(withRecoveryCode: boolean): Response {
-  const secret = base32(randomBytes(20));
+const randomOobCode = () => randomBytes(32).toString('base64url');
+
+/** An association's answer for `factor` (OTP: a secret; SMS, voice, email: an oob_code; push: both an oob_code and a Guardian QR). */
+export function fakeEnrollment(withRecoveryCode: boolean, factor: string = 'otp'): Response {
+  const recovery = withRecoveryCode ? { recovery_codes: [randomCode()] } : {};
+  if (factor === 'otp') {
+    const secret = base32(randomBytes(20));
+    return json(200, {
+      authenticator_type: 'otp',
+      secret,
+      barcode_uri: `otpauth://totp/tenant:demo%40example.com?secret=${secret}&issuer=tenant&algorithm=SHA1&digits=6&period=30`,
+      ...recovery,
+    });
+  }
+  const channel = factor === 'push' ? 'auth0' : factor;
   return json(200, {
-    authenticator_type: 'otp',
-    secret,
-    barcode_uri: `otpauth://totp/tenant:demo%40example.com?secret=${secret}&issuer=tenant&algorithm=SHA1&digits=6&period=30`,
-    ...(withRecoveryCode ? { recovery_codes: [randomCode()] } : {}),
+    authenticator_type: 'oob',
+    oob_channel: channel,
+    oob_code: randomOobCode(),
+    ...(factor === 'push'
+      ? { barcode_uri: `otpauth://totp/tenant:demo%40example.com?enrollment_tx_id=${randomBytes(16).toString('hex')}&base_url=https%3A%2F%2Flocalhost%2F` }
+      : { binding_method: 'prompt' }),
+    ...recovery,
   });
 }
 
@@ -138,7 +159,25 @@ export const fakeTokens = (extra: Record<string, string> = {}) =>
 
 export const fakeRecoveryGrant = () => fakeTokens({ recovery_code: randomCode() });
 
-export const authenticatorList = (items: Array<{ id: string; type: string; active: boolean }>) =>
-  json(200, items.map((a) => ({ id: a.id, authenticator_type: a.type, active: a.active })));
+export const authenticatorList = (items: Array<{ id: string; type: string; active: boolean; oobChannel?: string; name?: string }>) =>
+  json(
+    200,
+    items.map((a) => ({
+      id: a.id,
+      authenticator_type: a.type,
+      active: a.active,
+      ...(a.oobChannel === undefined ? {} : { oob_channel: a.oobChannel }),
+      ...(a.name === undefined ? {} : { name: a.name }),
+    })),
+  );
 
-export const challengeAccepted = () => json(200, { challenge_type: 'otp' });
+/** A challenge's answer: OTP names none; a message or a push answers its oob_code. */
+export const challengeAccepted = (factor: string = 'otp') =>
+  json(200, factor === 'otp' ? { challenge_type: 'otp' } : { challenge_type: 'oob', oob_code: randomOobCode(), ...(factor === 'push' ? { interval: 5 } : { binding_method: 'prompt' }) });
+
+/** The message budget spent (Auth0's words; a plain 429 would be a rate limit). */
+export const tooManyMessages = (nowMs: number) =>
+  envelope(429, 'too_many_requests', 'Too many SMS sent by the user. Wait for some minutes before retrying.', rateLimitHeaders(nowMs, 3600));
+
+/** The push refused on the device (Auth0's push page). */
+export const pushRejected = () => envelope(403, 'invalid_grant', 'MFA Authorization rejected.');

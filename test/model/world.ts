@@ -12,7 +12,12 @@ export const GRANT = {
   password: 'password',
   mfaOtp: 'http://auth0.com/oauth/grant-type/mfa-otp',
   mfaRecoveryCode: 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+  mfaOob: 'http://auth0.com/oauth/grant-type/mfa-oob',
 } as const;
+/** Where the message factors' codes go (what the flow is given as `phoneNumber`, typed differently). */
+export const PHONE = '+14155550123';
+export type OobFactor = 'sms' | 'voice' | 'email' | 'push';
+const CHANNEL_OF: Record<OobFactor, string> = { sms: 'sms', voice: 'voice', email: 'email', push: 'auth0' };
 
 const STEP_MS = 30_000;
 const PENDING_TTL_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +28,7 @@ export const normalizeRecovery = (code: string) => code.replace(/[\s-]/g, '').to
 
 /** The parts of store.dump() these tests read (see src/emulator/store.ts). */
 export interface DumpedAuthenticator {
-  type: 'otp' | 'recovery-code';
+  type: 'otp' | 'recovery-code' | 'phone' | 'email' | 'push';
   id: string;
   active: boolean;
   createdAt: number;
@@ -122,6 +127,65 @@ export class World {
     const confirmed = await this.token({ grant_type: GRANT.mfaOtp, mfa_token: mfa, otp: totpCode(association.body.secret, this.h.now()) });
     if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status}`);
     this.h.advance(STEP_MS);
+  }
+
+  /** An MFA-API token of scope `enroll`, passing the user's OTP app's challenge as Auth0 requires. */
+  async enrollToken(mfaToken: string): Promise<string> {
+    if (this.currentStepSpent('verify')) this.h.advance(STEP_MS);
+    const otp = this.rightOtp('verify');
+    if (otp === undefined) throw new Error('enrollToken: no known active OTP');
+    const access = await this.token({ grant_type: GRANT.mfaOtp, mfa_token: mfaToken, otp, audience: this.h.emulator.mfaAudience, scope: 'enroll' });
+    if (access.status !== 200) throw new Error(`enroll token: ${access.status}`);
+    this.h.advance(STEP_MS);
+    return access.body.access_token as string;
+  }
+
+  /**
+   * Enrolls and confirms an out-of-band factor over HTTP, as a user with a phone would: the code
+   * read from the emulator's outbox, the push barcode scanned by its emulated Guardian device.
+   * `bearer` is the MFA token for a first factor, an `enroll` token for another.
+   */
+  async enrollOob(factor: OobFactor, mfaToken: string, bearer: string = mfaToken): Promise<void> {
+    const association = await this.call('POST', '/mfa/associate', {
+      bearer,
+      json: { authenticator_types: ['oob'], oob_channels: [CHANNEL_OF[factor]], ...(factor === 'sms' || factor === 'voice' ? { phone_number: PHONE } : {}) },
+    });
+    if (association.status !== 200) throw new Error(`associate ${factor}: ${association.status} ${JSON.stringify(association.body)}`);
+    for (const code of association.body.recovery_codes ?? []) this.recoveryCodes.add(code);
+    if (factor === 'push') {
+      await this.scan(association.body.barcode_uri);
+      return;
+    }
+    const code = await this.lastCode();
+    const confirmed = await this.token({ grant_type: GRANT.mfaOob, mfa_token: mfaToken, oob_code: association.body.oob_code, binding_code: code ?? '' });
+    if (confirmed.status !== 200) throw new Error(`confirm ${factor}: ${confirmed.status}`);
+  }
+
+  // ---- the user's phone: the outbox and the emulated Guardian device, over their routes --------
+
+  /** The code of the newest message sent (SMS, call or email), as the user reads it. */
+  async lastCode(): Promise<string | undefined> {
+    const outbox = await this.call('GET', '/emulator/v1/outbox');
+    if (outbox.status !== 200) throw new Error(`outbox: ${outbox.status}`);
+    const messages = (outbox.body.messages as Array<{ code: string | null }>).filter((m) => m.code !== null);
+    return messages.at(-1)?.code ?? undefined;
+  }
+
+  /** The Guardian app scans a push enrollment's QR code; it also carries an OTP app, whose secret it holds. */
+  async scan(barcodeUri: string): Promise<boolean> {
+    const scanned = await this.call('POST', '/emulator/v1/guardian/devices', { json: { barcodeUri } });
+    if (scanned.status !== 201) return false;
+    this.learnSecret(scanned.body.device?.totpSecret ?? undefined);
+    return true;
+  }
+
+  /** Answers the newest pending push sign-in request on the device; false when there is none. */
+  async answerPush(answer: 'accept' | 'reject'): Promise<boolean> {
+    const listed = await this.call('GET', `/emulator/v1/guardian/requests?user=${encodeURIComponent(USER.email)}`);
+    const request = (listed.body?.requests as Array<{ id: string }> | undefined)?.at(-1);
+    if (request === undefined) return false;
+    const answered = await this.call('POST', `/emulator/v1/guardian/requests/${encodeURIComponent(request.id)}/${answer}`);
+    return answered.status === 200;
   }
 
   /** Spends every attempt left in the user's bucket with wrong codes (a real lockout). */
@@ -234,12 +298,6 @@ export class World {
     if (!recovery?.codeHash) return undefined;
     for (const code of this.recoveryCodes) if (digest(normalizeRecovery(code)) === recovery.codeHash) return code;
     return undefined;
-  }
-
-  /** How the chart would classify the emulator's authenticator list right now. */
-  listClass(): 'one' | 'several' | 'none' {
-    const count = this.activeOtps().length;
-    return count === 0 ? 'none' : count === 1 ? 'one' : 'several';
   }
 
   /** Audit-log entries of one type. */

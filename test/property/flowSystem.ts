@@ -171,7 +171,7 @@ export class FlowSystem {
     monitor.requests.push(service);
     if (monitor.requestsAtCancel !== null) monitor.violations.push(`${service} request started after cancel`);
     // A code check is in flight from the moment it is sent until its answer arrives or the client aborts it.
-    const verify = service === 'verifyOtp' || service === 'verifyRecoveryCode';
+    const verify = service === 'verifyCode' || service === 'verifyRecoveryCode';
     let released = !verify;
     const release = () => {
       if (!released) {
@@ -206,7 +206,7 @@ export class FlowSystem {
       const body = (await response.clone().json()) as { error?: string };
       if (body.error === 'too_many_attempts') this.monitor.lastLockoutInjected = false;
     }
-    if (response.ok && (service === 'verifyOtp' || service === 'verifyRecoveryCode')) {
+    if (response.ok && (service === 'verifyCode' || service === 'verifyRecoveryCode')) {
       const body = (await response.clone().json()) as { access_token?: string };
       if (body.access_token) this.monitor.issuedAccessTokens.add(body.access_token);
       if (submitted !== undefined) {
@@ -231,7 +231,7 @@ export class FlowSystem {
       case '429rate':
         return Promise.resolve(answers.rateLimited(now, 1 + (this.monitor.requests.length % 5)));
       case '429attempts':
-        if (service === 'verifyOtp' || service === 'verifyRecoveryCode') this.monitor.lastLockoutInjected = true;
+        if (service === 'verifyCode' || service === 'verifyRecoveryCode') this.monitor.lastLockoutInjected = true;
         return Promise.resolve(
           answers.envelope(429, 'too_many_attempts', 'Too many failed codes.', answers.rateLimitHeaders(now, 30 + (this.monitor.requests.length % 300))),
         );
