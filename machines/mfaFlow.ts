@@ -651,7 +651,7 @@ export const mfaFlowMachine = setup({
                   },
                 ],
                 // Back where the recovery code was typed: the code input, or the push (still waited for).
-                onError: codeFailure('deciding', { target: 'deciding', forgetChoice: false }),
+                onError: recoveryCodeFailure('deciding'),
               },
               on: { 'flow.interrupted': { target: 'deciding', actions: 'clearSubmission' } },
             },
@@ -817,16 +817,31 @@ function requestFailure() {
   ] as const;
 }
 
-/** A code step adds: a wrong code goes back to its input, a dead code to `expired` (to get a new
- *  one), a lockout is its own state, never a wrong code. */
+/** A code step adds: a wrong code goes back to its input, a dead code (of a message or a push) to
+ *  `expired` (to get a new one), a lockout is its own state, never a wrong code. */
 function codeFailure(input: string, expired: { target: string; forgetChoice: boolean }) {
   return [
-    { guard: { type: 'codeRefused', params: fromErrorEvent() }, target: input, actions: [setErrorFromEvent(), 'clearSubmission'] },
+    codeRefused(input),
     {
       guard: { type: 'codeDead', params: fromErrorEvent() },
       target: expired.target,
       actions: [setErrorFromEvent(), 'clearSubmission', ...(expired.forgetChoice ? (['forgetFactorChoice'] as const) : [])],
     },
+    ...lockedOutOrFailed(),
+  ] as const;
+}
+
+/** A recovery code's failures: as a code's, but it has no oob_code to expire. */
+function recoveryCodeFailure(input: string) {
+  return [codeRefused(input), ...lockedOutOrFailed()] as const;
+}
+
+function codeRefused(input: string) {
+  return { guard: { type: 'codeRefused', params: fromErrorEvent() }, target: input, actions: [setErrorFromEvent(), 'clearSubmission'] } as const;
+}
+
+function lockedOutOrFailed() {
+  return [
     {
       guard: { type: 'lockedOut', params: fromErrorEvent() },
       target: '#mfaFlow.locked',

@@ -244,6 +244,8 @@ export function stateKey(snapshot: ChartSnapshot): string {
     enrollment: c.enrollment === null ? null : `${c.enrollment.factor}:${(c.enrollment.recoveryCodes?.length ?? 0) > 0 ? 'codes' : 'noCodes'}`,
     listed: c.authenticators.length > 1 ? 'several' : c.authenticators.length,
     challenged: challengedFactor(c) ?? null,
+    // A push still to poll, or one the phone answered (a recovery code's failure returns to either).
+    oobCode: c.oobCode !== null,
     canResend: c.canResend,
     ...(waiting ? { history: historyOf(snapshot), submission: c.submission?.kind ?? null } : {}),
   });

@@ -6,7 +6,8 @@
 // so a new state or transition must come with a way to reach it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MfaFlowInput } from '../../machines/types.js';
-import { eventsFor, INVENTORY, OTP_WORLD, type ChartSnapshot, type ModelEvent, type ModelWorld } from './chartModel.js';
+import { FACTOR_TYPES } from '../../machines/factors.js';
+import { EVERY_FACTOR_WORLD, eventsFor, INVENTORY, OTP_WORLD, type ChartSnapshot, type ModelEvent, type ModelWorld } from './chartModel.js';
 import { chartModel, planPaths, type ChartModel, type GraphStats, type PlannedPath } from './pathPlan.js';
 import { newTotals, runPlannedPath } from './pathRunner.js';
 
@@ -28,9 +29,36 @@ const happyEvents = (world: ModelWorld) => (s: ChartSnapshot): ModelEvent[] =>
     return !['tokens', 'other', 'withoutRecoveryCode'].includes(String(e.label)) || s.context.enrollToken !== null;
   });
 
-const GRAPHS: Array<{ name: string; input: MfaFlowInput; world: ModelWorld; options: Parameters<typeof planPaths>[3] }> = [
+/** Where an every-factor graph stops exploring: an end, a wait, a session lost, or an app's code
+ *  (all explored by the OTP graphs); the events into those states are still taken. */
+const explored = (s: ChartSnapshot): boolean => {
+  const c = s.context;
+  if (s.status !== 'active' || (['failed', 'rateLimited', 'locked'] as const).some((w) => s.matches(w))) return true;
+  if (s.matches({ step: 'needMfaToken' }) && c.error !== null) return true;
+  const challenged = c.authenticators.find((a) => a.id === c.authenticatorId)?.factor;
+  return c.factorChoice?.factor === 'otp' || challenged === 'otp';
+};
+
+const GRAPHS: Array<{ name: string; input: MfaFlowInput; world: ModelWorld; stopWhen?: (s: ChartSnapshot) => boolean; options: Parameters<typeof planPaths>[3] }> = [
   { name: 'challenge', input: { intent: 'challenge', mfaAudience: AUDIENCE }, world: OTP_WORLD, options: { simple: happyEvents(OTP_WORLD) } },
   { name: 'enroll', input: { intent: 'enroll', mfaAudience: AUDIENCE }, world: OTP_WORLD, options: { simple: happyEvents(OTP_WORLD) } },
+  // Every factor offered, and a user who may have every factor: choosing, messages, pushes.
+  // Their graphs are large (thousands of states): only the paths that reach a state node or take a
+  // transition no earlier path did are run, and exploring stops where the OTP graphs already went.
+  ...(['challenge', 'enroll'] as const).map((intent) => ({
+    name: `${intent}, every factor`,
+    input: { intent, mfaAudience: AUDIENCE, factors: [...FACTOR_TYPES] },
+    world: EVERY_FACTOR_WORLD,
+    stopWhen: explored,
+    options: { maxShortestLength: 0 },
+  })),
+  // mfa_requirements allows none of what the app offers: nothing to enroll.
+  {
+    name: 'enroll, nothing the tenant allows',
+    input: { intent: 'enroll', mfaAudience: AUDIENCE, mfaToken: 'given', factors: ['otp'], mfaRequirements: { enroll: ['push-notification'] } },
+    world: OTP_WORLD,
+    options: { maxShortestLength: 3, edges: false },
+  },
   // A token given as input starts the route at once: the first steps of those graphs suffice.
   { name: 'challenge, token given', input: { intent: 'challenge', mfaAudience: AUDIENCE, mfaToken: 'given' }, world: OTP_WORLD, options: { maxShortestLength: 3, edges: false } },
   { name: 'enroll, token given', input: { intent: 'enroll', mfaAudience: AUDIENCE, mfaToken: 'given' }, world: OTP_WORLD, options: { maxShortestLength: 3, edges: false } },
@@ -41,7 +69,7 @@ const plan = (() => {
   const planned: Array<{ planned: PlannedPath; model: ChartModel }> = [];
   const stats: GraphStats[] = [];
   for (const graph of GRAPHS) {
-    const model = chartModel(graph.input, (s) => eventsFor(s, graph.world));
+    const model = chartModel(graph.input, (s) => eventsFor(s, graph.world), graph.stopWhen);
     const result = planPaths(graph.name, model, seen, graph.options);
     stats.push(result.stats);
     for (const planned1 of result.paths) planned.push({ planned: planned1, model });
