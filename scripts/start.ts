@@ -1,6 +1,7 @@
 // `npm start` (and `npm run example:react`, which adds `--example react`): builds an example page,
 // serves it with the embedded MFA emulator on one origin, and runs until Ctrl-C.
-// `--domain/--client-id[/--client-secret]` point the page at a real Auth0 tenant instead.
+// `--domain/--client-id[/--client-secret]` point the page at a real Auth0 tenant instead;
+// `--server-flows` runs the flow on this server (mfa-flow/server), the page driving it remotely.
 // Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 on bad flags.
 import { parseArgs } from 'node:util';
 import { EXAMPLES, type ExampleName } from '../examples/server/buildExample.js';
@@ -22,6 +23,8 @@ Options:
   --domain DOMAIN        a real Auth0 tenant, e.g. tenant.eu.auth0.com (no emulator then)
   --client-id ID         the tenant's application (needs --domain)
   --client-secret SECRET its secret, kept on this server, which relays the calls that need it
+  --server-flows         run the flow on this server (mfa-flow/server): the page sends events and
+                         renders views; the MFA token, the secret and the tokens stay here
   --quiet                no request log
   -h, --help             show this text
 `;
@@ -38,6 +41,7 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
       domain: { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
+      'server-flows': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,6 +65,7 @@ function parseFlags(argv: string[]): DemoServerOptions | 'help' {
   }
   if (values['client-id'] !== undefined) options.clientId = values['client-id'];
   if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
+  if (values['server-flows']) options.serverFlows = true;
   if (!values.quiet) options.log = (line) => process.stdout.write(`  ${line}\n`);
   return options;
 }
@@ -105,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     lines.push(`API: Auth0 tenant ${config.tenant}, client ${config.clientId}${config.mode === 'auth0-proxy' ? ' (secret kept on this server)' : ''}`);
   }
+  if (config.serverFlows) lines.push('Flows run on this server (mfa-flow/server at /mfa-flow/): the page never holds the MFA token, the client secret or the tokens.');
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 

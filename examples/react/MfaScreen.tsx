@@ -7,11 +7,13 @@ import QRCode from 'qrcode';
 import { appCount } from '../../src/cli/demo/authenticatorChoice.js';
 import { createCodeAdvice, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
 // In your app: import type { ... } from 'mfa-flow'; import type { FlowView, FlowViewError } from 'mfa-flow/view';
-import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, MfaFlowEvent } from '../../src/index.js';
+import type { AuthenticatedOutput, ChallengeableAuthenticator, CreateMfaFlowOptions, MfaFlowEvent, MfaFlowOutput } from '../../src/index.js';
 import type { FlowView, FlowViewError } from '../../src/view/index.js';
 import { FactorChoice, MessageEnrollment, OtherMethod, PushEnrollment, PushWait, ResendButton } from './FactorSteps.js';
 import { useCodeAdvice } from './useCodeAdvice.js';
 import { useMfaFlow } from './useMfaFlow.js';
+import { useRemoteMfaFlow, type RemoteFlowOptions } from './useRemoteMfaFlow.js';
+import type { ViewedFlow } from '../../src/view/index.js';
 
 export type Send = (event: MfaFlowEvent) => void;
 
@@ -25,7 +27,10 @@ export const inState = (view: FlowView, path: string) => view.state === path || 
 const challenged = (view: FlowView) => view.authenticators.find((a) => a.id === view.authenticatorId);
 
 export interface MfaScreenProps {
-  options: CreateMfaFlowOptions;
+  /** A flow in this page (createMfaFlow's options)… */
+  options?: CreateMfaFlowOptions;
+  /** …or one on the app's server (`mfa-flow/server`), whose tokens never reach the page. */
+  remote?: RemoteFlowOptions;
   /** Called once with the tokens (and a replacement recovery code, if one was used). The view
    *  carries no token, so they come from the flow's output: a flow running here, in the page. */
   onAuthenticated?: (output: AuthenticatedOutput) => void;
@@ -35,8 +40,31 @@ export interface MfaScreenProps {
   advice?: CodeAdvice;
 }
 
-export function MfaScreen({ options, onAuthenticated, onRestart, advice: sharedAdvice }: MfaScreenProps) {
-  const { flow, viewed, view } = useMfaFlow(options);
+export function MfaScreen(props: MfaScreenProps) {
+  if (props.remote) return <RemoteMfaScreen {...props} remote={props.remote} />;
+  if (!props.options) throw new TypeError('MfaScreen needs options (a flow in the page) or remote (a flow on the server)');
+  return <LocalMfaScreen {...props} options={props.options} />;
+}
+
+function LocalMfaScreen(props: MfaScreenProps & { options: CreateMfaFlowOptions }) {
+  const { flow, viewed, view } = useMfaFlow(props.options);
+  return <FlowScreen {...props} viewed={viewed} view={view} output={() => flow.getSnapshot().output} />;
+}
+
+/** The tokens stay on the server: `onAuthenticated` is the server's there, never called here. */
+function RemoteMfaScreen(props: MfaScreenProps & { remote: RemoteFlowOptions }) {
+  const { viewed, view } = useRemoteMfaFlow(props.remote);
+  return <FlowScreen {...props} viewed={viewed} view={view} output={() => undefined} />;
+}
+
+function FlowScreen({
+  viewed,
+  view,
+  output,
+  onAuthenticated,
+  onRestart,
+  advice: sharedAdvice,
+}: MfaScreenProps & { viewed: ViewedFlow; view: FlowView; output: () => MfaFlowOutput | undefined }) {
   const [ownAdvice] = useState(() => createCodeAdvice());
   const { send, messageFor, answerKey } = useCodeAdvice(viewed, sharedAdvice ?? ownAdvice);
   const busy = view.tags.includes('busy');
@@ -44,8 +72,8 @@ export function MfaScreen({ options, onAuthenticated, onRestart, advice: sharedA
   const error = view.error;
 
   useEffect(() => {
-    const output = flow.getSnapshot().output;
-    if (output?.outcome === 'authenticated') onAuthenticated?.(output);
+    const done = output();
+    if (done?.outcome === 'authenticated') onAuthenticated?.(done);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on arrival
   }, [authenticated]);
 

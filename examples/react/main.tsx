@@ -30,7 +30,12 @@ function App({ config }: { config: DemoConfig }) {
           <p className="hint">Demo user: <code>{config.demoUser.email}</code> / <code>{config.demoUser.password}</code></p>
         )}
       </header>
-      <MfaScreen key={screen} options={options} advice={advice} onRestart={() => setScreen((n) => n + 1)} />
+      {config.serverFlows ? (
+        // The flow runs on the demo server (`npm run example:react -- --server-flows`).
+        <MfaScreen key={screen} remote={{ url: '/mfa-flow', intent: 'challenge', factors: options.factors }} advice={advice} onRestart={() => setScreen((n) => n + 1)} />
+      ) : (
+        <MfaScreen key={screen} options={options} advice={advice} onRestart={() => setScreen((n) => n + 1)} />
+      )}
     </>
   );
 }

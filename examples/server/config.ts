@@ -27,6 +27,9 @@ export interface DemoConfig {
   attempts?: { limit: number; refillSeconds: number };
   /** The factors the page offers to enroll, in order (all five on the emulator; absent: an app only). */
   factors?: FactorType[];
+  /** The flow runs on the server (mfa-flow/server at /mfa-flow/); the page drives it with
+   *  mfa-flow/remote and never sees the MFA token or the tokens. */
+  serverFlows?: boolean;
   /** The emulator's own routes (/emulator/v1/: outbox, Guardian device) answer on this origin:
    *  the page shows an emulated phone beside the chart. */
   emulatedPhone?: boolean;

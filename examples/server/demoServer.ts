@@ -2,12 +2,16 @@
 // page (the web demo, or the React example), its `/config.json`, and the MFA API. The API is the
 // embedded emulator by default; with a real Auth0 domain the page calls the tenant directly
 // (public client) or, given a client secret, through this server, which adds the secret so that
-// the page never holds it (a minimal backend-for-frontend).
+// the page never holds it (a minimal backend-for-frontend). With `serverFlows`, the flow itself
+// runs here (`mfa-flow/server` under /mfa-flow/): the page sends events and renders views, and
+// the MFA token, the client secret and the tokens never leave this process.
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulator, DEFAULT_CLIENT, DEFAULT_USER, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { AUTH0_ATTEMPTS } from '../../src/cli/demo/codeAdvice.js';
-import { FACTOR_TYPES, type FactorType } from '../../src/index.js';
+import { createMfaApiClient, FACTOR_TYPES, type FactorType } from '../../src/index.js';
+import { createMfaFlowHandler, type MfaFlowHandler } from '../../src/server/index.js';
 import type { DemoConfig } from './config.js';
 import { buildExample, type BuildExampleOptions, type ExampleBundle, type ExampleName } from './buildExample.js';
 
@@ -31,6 +35,8 @@ export interface DemoServerOptions {
   upstreamUrl?: string;
   /** Passed to the embedded emulator: tests inject a clock, attempt limits, token lifetimes. */
   emulator?: Pick<EmulatorOptions, 'clock' | 'attempts' | 'mfaTokenTtlSeconds' | 'randomBytes' | 'users' | 'push' | 'pollIntervalSeconds'>;
+  /** Run the flows on this server (mfa-flow/server at /mfa-flow/) rather than in the page. */
+  serverFlows?: boolean;
   /** The factors the page offers to enroll. Default: all five on the emulator, an app on a tenant. */
   factors?: FactorType[];
   /** Where the bundle is written (default: the example's dist/); `false` = memory only. */
@@ -74,7 +80,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     });
 
   try {
-    const api = await createApi(options, address.port);
+    const api = withServerFlows(await createApi(options, address.port), options, address.port);
     const csp = contentSecurityPolicy(api.config);
     const configBody = JSON.stringify(api.config);
     handle = (request) =>
@@ -144,6 +150,51 @@ async function createApi(options: DemoServerOptions, port: number): Promise<Api>
   return {
     config: { mode: 'auth0-proxy', clientId, mfaAudience, tenant: options.domain, factors: options.factors ?? ['otp'] },
     fetch: (request) => proxy(request, upstream, clientId, options.clientSecret ?? '', options.log),
+  };
+}
+
+// ---- flows on this server (--server-flows) ---------------------------------------------------
+
+const FLOW_BASE = '/mfa-flow';
+
+/** Mounts `mfa-flow/server` in front of the API: a confidential client whose secret stays here. */
+function withServerFlows(api: Api, options: DemoServerOptions, port: number): Api {
+  if (!options.serverFlows) return api;
+  const { emulator } = api;
+  const client = emulator
+    ? createMfaApiClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        mfaAudience: emulator.mfaAudience,
+        clientId: DEFAULT_CLIENT.id,
+        ...(DEFAULT_CLIENT.secret === undefined ? {} : { clientSecret: DEFAULT_CLIENT.secret }),
+        // In-process: the flows' calls reach the emulator without a trip through the socket.
+        fetch: async (input, init) => emulator.app.fetch(new Request(input, init)),
+      })
+    : createMfaApiClient({
+        baseUrl: (options.upstreamUrl ?? `https://${options.domain}`).replace(/\/+$/, ''),
+        mfaAudience: api.config.mfaAudience,
+        clientId: options.clientId ?? '',
+        ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+      });
+  const handler: MfaFlowHandler = createMfaFlowHandler({
+    client,
+    // One per run: restarting the demo ends the flows in progress (their handles no longer verify).
+    cookieSecret: randomBytes(32).toString('base64url'),
+    basePath: FLOW_BASE,
+    factors: api.config.factors ?? ['otp'],
+    onAuthenticated: ({ signIn, output }) => {
+      options.log?.(`signed in (flow ${signIn.id.slice(0, 6)}…, ${output.enrolled ? 'enrolled' : 'challenged'}); the tokens stay on this server`);
+    },
+  });
+  return {
+    ...api,
+    config: { ...api.config, serverFlows: true },
+    fetch: (request) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === FLOW_BASE || pathname.startsWith(`${FLOW_BASE}/`)) return handler(request);
+      // The emulator's routes stay (the emulated phone reads them); a tenant is reached by the flows only.
+      return emulator ? api.fetch(request) : notFound();
+    },
   };
 }
 

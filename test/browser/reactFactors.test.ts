@@ -37,3 +37,40 @@ describe('React example in Chromium, every factor', { timeout: 30_000 }, () => {
     await page.getByRole('heading', { name: 'You are signed in' }).waitFor();
   });
 });
+
+describe('React example in Chromium, the flow on the server', { timeout: 30_000 }, () => {
+  let demo: DemoHarness;
+  beforeAll(async () => {
+    demo = await openDemo({ example: 'react', factors: [...FACTOR_TYPES], serverFlows: true });
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  test('email: enrolled through mfa-flow/server, with the code from the emulated phone; the page only talks to /mfa-flow', async () => {
+    const { page, server } = demo;
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (/^\/(oauth|mfa)\//.test(path) || path.startsWith('/mfa-flow/')) apiCalls.push(path);
+    });
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill('demo@example.com');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('radio', { name: 'Email' }).check();
+    await page.getByLabel(/Email address/).fill('demo@example.com');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const message = page.locator('[data-testid="phone-message"][data-channel="email"]');
+    await message.first().waitFor();
+    const code = (await message.first().getAttribute('data-code')) ?? '';
+    await page.getByLabel('6-digit code from the message').fill(code);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByRole('heading', { name: 'You are signed in' }).waitFor();
+    expect(apiCalls.length).toBeGreaterThan(3);
+    expect(apiCalls.every((path) => path.startsWith('/mfa-flow/'))).toBe(true);
+    await expect(page.evaluate(() => document.cookie)).resolves.not.toContain('mfa_flow');
+  });
+});

@@ -99,6 +99,42 @@ describe('demo server', () => {
     expect(done.output).toMatchObject({ outcome: 'authenticated', enrolled: true });
   });
 
+  test('--server-flows with a real tenant: the flow runs here with the secret, the page reaches the tenant only through it', async () => {
+    const tenant = await startEmulator({ port: 0, domain: 'tenant.example', clients: [{ id: 'web-app', secret: 'kept-on-the-server' }] });
+    closers.push(() => tenant.close());
+    const log: string[] = [];
+    const server = await demoServer({
+      domain: 'tenant.example', clientId: 'web-app', clientSecret: 'kept-on-the-server', upstreamUrl: tenant.url, serverFlows: true, log: (l) => log.push(l),
+    });
+    const configText = await (await fetch(new URL('/config.json', server.url))).text();
+    expect(JSON.parse(configText)).toMatchObject({ serverFlows: true, clientId: 'web-app' });
+    expect(configText).not.toContain('kept-on-the-server');
+    // The relay of round 1 is closed in this mode: only the flow handler reaches the tenant.
+    expect((await fetch(new URL('/oauth/token', server.url), { method: 'POST', body: 'grant_type=password' })).status).toBe(404);
+
+    const origin = new URL(server.url).origin;
+    let cookie = '';
+    const call = async (path: string, body: unknown, headers: Record<string, string> = { origin }) => {
+      const response = await fetch(new URL(`/mfa-flow${path}`, server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: JSON.stringify(body),
+      });
+      cookie = /^(mfa_flow=[^;]*)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? cookie;
+      return { status: response.status, body: (await response.json()) as { view?: { state: string; enrollment?: { secret?: string } }; error?: string } };
+    };
+    expect((await call('/start', { intent: 'enroll' }, { origin: 'https://evil.example' })).body.error).toBe('cross_origin');
+    expect((await call('/start', { intent: 'enroll' })).body.view?.state).toBe('step.needMfaToken.idle');
+    const enrolling = await call('/events', { type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
+    expect(enrolling.body.view?.state).toBe('step.awaitingConfirmation.idle');
+    const secret = enrolling.body.view?.enrollment?.secret ?? '';
+    await call('/events', { type: 'otp.submit', otp: new TOTP({ secret: Secret.fromBase32(secret) }).generate() });
+    const done = await call('/events', { type: 'recoveryCodes.acknowledge' });
+    expect(done.body.view?.state).toBe('authenticated');
+    expect(JSON.stringify(done.body)).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    expect(log.some((line) => line.startsWith('signed in'))).toBe(true);
+  });
+
   test('`npm start` (scripts/start.ts) prints the URL and demo user, and stops cleanly on SIGINT', async () => {
     const start = spawnStart(['--port', '0', '--quiet']);
     const url = await start.url(/mfa-flow web demo: (http:\/\/\S+)/);

@@ -2,6 +2,7 @@
 import { loadConfig } from '../../server/config.js';
 import { h } from './dom.js';
 import { createFlowSession } from './flowSession.js';
+import { createRemoteFlowSession } from './remoteFlowSession.js';
 import { demoInspector } from './inspect.js';
 import { mountApp } from './app.js';
 import { mountPhonePanel } from './phonePanel.js';
@@ -21,12 +22,21 @@ async function boot(): Promise<void> {
     view.replaceChildren(h('p', { role: 'alert' }, `The demo could not start: ${error instanceof Error ? error.message : String(error)}`));
     return;
   }
-  byId('tenant').textContent = config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`;
+  byId('tenant').textContent =
+    (config.mode === 'emulator' ? `embedded emulator (${config.tenant})` : `Auth0 tenant ${config.tenant}`) +
+    (config.serverFlows ? ', the flow running on the server' : '');
 
   if (config.emulatedPhone) mountPhonePanel(byId('phone'));
 
-  const inspect = new URLSearchParams(window.location.search).has('inspect') ? demoInspector() : undefined;
-  const session = await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
+  const wantsInspector = new URLSearchParams(window.location.search).has('inspect');
+  if (wantsInspector && config.serverFlows) {
+    // The chart runs on the server: there is no actor in this page to inspect.
+    byId('tenant').textContent += ' (no inspector: the chart is not in this page)';
+  }
+  const inspect = wantsInspector && !config.serverFlows ? demoInspector() : undefined;
+  const session = config.serverFlows
+    ? await createRemoteFlowSession({ config, intent: 'challenge' })
+    : await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
   mountApp(session, config, {
     view,
     main: byId('main'),

@@ -34,7 +34,7 @@ export const resultView: ViewFactory = (view, context) => {
       h('dt', {}, 'New authenticator enrolled'),
       h('dd', { 'data-testid': 'enrolled' }, view.enrolled ? 'yes' : 'no'),
       h('dt', {}, 'Tokens'),
-      h('dd', {}, 'received by the app (never shown)'),
+      h('dd', { 'data-testid': 'tokens' }, context.config.serverFlows ? 'kept on the server (this page never had them)' : 'received by the app (never shown)'),
     ),
     newCode,
     h('p', {}, again),
