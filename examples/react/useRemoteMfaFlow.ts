@@ -3,10 +3,10 @@
 // token. On mount it takes up this browser's flow in progress, or starts one.
 import { useEffect, useState } from 'react';
 // In your app: import { createRemoteMfaFlow, type RemoteMfaFlow } from 'mfa-flow/remote';
-//              import type { FlowView, ViewedFlow } from 'mfa-flow/view';
+//              import { blankFlowView, type FlowView, type ViewedFlow } from 'mfa-flow/view';
 import type { FactorType, MfaIntent } from '../../src/index.js';
 import { createRemoteMfaFlow, type RemoteMfaFlow } from '../../src/remote/index.js';
-import type { FlowView, ViewedFlow } from '../../src/view/index.js';
+import { blankFlowView, type FlowView, type ViewedFlow } from '../../src/view/index.js';
 
 export interface RemoteFlowOptions {
   /** Where the app mounts `mfa-flow/server`, e.g. `/mfa-flow`. */
@@ -16,26 +16,7 @@ export interface RemoteFlowOptions {
 }
 
 /** What the screen shows until the server has answered: busy, nothing to type yet. */
-const STARTING: FlowView = {
-  state: 'starting',
-  tags: ['busy'],
-  status: 'active',
-  intent: 'challenge',
-  enrollableFactors: [],
-  factorChoice: null,
-  enrollment: null,
-  recoveryCodes: null,
-  newRecoveryCode: null,
-  authenticators: [],
-  authenticatorId: null,
-  canResend: false,
-  resendAvailableAt: null,
-  nextPollAt: null,
-  error: null,
-  waitUntil: null,
-  mfaTokenExpiresAt: null,
-  enrolled: false,
-};
+const STARTING: FlowView = blankFlowView({ state: 'starting', tags: ['busy'] });
 
 function viewOf(remote: RemoteMfaFlow): ViewedFlow {
   return {

@@ -6,7 +6,7 @@
 // `flow_lost`, for the UI to offer a fresh start. While the view waits on a wall time (a push's
 // next poll, a cooldown, a lockout), it fetches the view again then. No xstate here.
 import type { FactorType, MfaFlowEvent, MfaIntent } from '../../machines/types.js';
-import type { FlowView } from '../view/flowView.js';
+import { blankFlowView, type FlowView } from '../view/flowView.js';
 import { nextRefreshAt, refreshTimes } from './refreshSchedule.js';
 import { RemoteFlowError } from './remoteErrors.js';
 
@@ -49,26 +49,12 @@ const LOST = new Set(['flow_lost', 'no_flow', 'bad_handle']);
 const LOST_MESSAGE = 'This sign-in is no longer available. Start again.';
 
 function lostView(previous: FlowView | null): FlowView {
-  return {
+  return blankFlowView({
     state: 'lost',
-    tags: [],
     status: 'done',
     intent: previous?.intent ?? 'challenge',
-    enrollableFactors: [],
-    factorChoice: null,
-    enrollment: null,
-    recoveryCodes: null,
-    newRecoveryCode: null,
-    authenticators: [],
-    authenticatorId: null,
-    canResend: false,
-    resendAvailableAt: null,
-    nextPollAt: null,
     error: { code: 'flow_lost', message: LOST_MESSAGE },
-    waitUntil: null,
-    mfaTokenExpiresAt: null,
-    enrolled: false,
-  };
+  });
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

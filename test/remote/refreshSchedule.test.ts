@@ -5,28 +5,9 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nextRefreshAt, refreshTimes, REFRESHES_PER_TIME } from '../../src/remote/index.js';
-import type { FlowView } from '../../src/view/index.js';
+import { blankFlowView, type FlowView } from '../../src/view/index.js';
 
-const base: FlowView = {
-  state: 'step.verifying.idle',
-  tags: ['needsCode'],
-  status: 'active',
-  intent: 'challenge',
-  enrollableFactors: [],
-  factorChoice: null,
-  enrollment: null,
-  recoveryCodes: null,
-  newRecoveryCode: null,
-  authenticators: [],
-  authenticatorId: null,
-  canResend: false,
-  resendAvailableAt: null,
-  nextPollAt: null,
-  error: null,
-  waitUntil: null,
-  mfaTokenExpiresAt: null,
-  enrolled: false,
-};
+const base: FlowView = blankFlowView({ state: 'step.verifying.idle', tags: ['needsCode'] });
 
 describe('refresh times', () => {
   it('a push wait refreshes at its next poll, a cooldown at its end, a lockout at its end, and the token at its expiry', () => {
