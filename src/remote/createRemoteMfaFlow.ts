@@ -6,7 +6,8 @@
 // `flow_lost`, for the UI to offer a fresh start. While the view waits on a wall time (a push's
 // next poll, a cooldown, a lockout), it fetches the view again then. No xstate here.
 import type { FactorType, MfaFlowEvent, MfaIntent } from '../../machines/types.js';
-import { blankFlowView, type FlowView } from '../view/flowView.js';
+import { blankFlowView } from '../view/blankView.js';
+import type { FlowView } from '../view/flowView.js';
 import { nextRefreshAt, refreshTimes } from './refreshSchedule.js';
 import { RemoteFlowError } from './remoteErrors.js';
 

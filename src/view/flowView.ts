@@ -59,31 +59,6 @@ export interface FlowView {
 /** The parts of a snapshot the view reads (a live actor's snapshot, or one restored from a record). */
 export type FlowViewSource = Pick<SnapshotFrom<MfaFlowMachine>, 'value' | 'context' | 'status' | 'output' | 'tags'>;
 
-/** A view with nothing in it yet but `fields`: what a client shows before (or instead of) a
- *  server's answer, e.g. a flow the server no longer has. */
-export function blankFlowView(fields: Partial<FlowView> & Pick<FlowView, 'state'>): FlowView {
-  return {
-    tags: [],
-    status: 'active',
-    intent: 'challenge',
-    enrollableFactors: [],
-    factorChoice: null,
-    enrollment: null,
-    recoveryCodes: null,
-    newRecoveryCode: null,
-    authenticators: [],
-    authenticatorId: null,
-    canResend: false,
-    resendAvailableAt: null,
-    nextPollAt: null,
-    error: null,
-    waitUntil: null,
-    mfaTokenExpiresAt: null,
-    enrolled: false,
-    ...fields,
-  };
-}
-
 type StateValue = string | { [key: string]: StateValue };
 
 /** `{ step: { verifying: 'idle' } }` → `step.verifying.idle` (the chart has no parallel states). */
