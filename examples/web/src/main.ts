@@ -34,9 +34,15 @@ async function boot(): Promise<void> {
     byId('tenant').textContent += ' (no inspector: the chart is not in this page)';
   }
   const inspect = wantsInspector && !config.serverFlows ? demoInspector() : undefined;
-  const session = config.serverFlows
-    ? await createRemoteFlowSession({ config, intent: 'challenge' })
-    : await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
+  let session;
+  try {
+    session = config.serverFlows
+      ? await createRemoteFlowSession({ config, intent: 'challenge' })
+      : await createFlowSession({ config, intent: 'challenge', ...(inspect ? { inspect } : {}) });
+  } catch (error) {
+    view.replaceChildren(h('p', { role: 'alert' }, `The demo could not start: ${error instanceof Error ? error.message : String(error)}`));
+    return;
+  }
   mountApp(session, config, {
     view,
     main: byId('main'),
