@@ -89,15 +89,25 @@ class Run {
     return this.flow.getSnapshot();
   }
 
-  /** Remembers the push being waited for before an action that may leave it. */
-  private leaving(): void {
+  /** The push the flow is waiting for, if it is. */
+  private waitedPush(): string | null {
     const s = this.snapshot();
-    if (s.hasTag('waitingForDevice') && s.context.oobCode) this.leftPushes.add(s.context.oobCode);
+    return s.status === 'active' && s.hasTag('waitingForDevice') ? s.context.oobCode : null;
   }
 
   async act(a: Action): Promise<void> {
     const s = this.snapshot();
     if (s.status !== 'active') return;
+    const waited = this.waitedPush();
+    await this.do(a, s);
+    await this.settle();
+    // Once the flow no longer waits for a push (another method, another push, cancel, or the
+    // phone's refusal or the code's expiry learnt from a poll), that push is never polled again.
+    if (waited !== null && this.waitedPush() !== waited) this.leftPushes.add(waited);
+    this.check();
+  }
+
+  private async do(a: Action, s: ReturnType<Run['snapshot']>): Promise<void> {
     const recipient = s.context.factorChoice?.factor === 'email' ? ADDRESS : PHONE;
     switch (a.kind) {
       case 'credentials':
@@ -112,16 +122,13 @@ class Run {
         break;
       }
       case 'resend':
-        this.leaving();
         this.flow.send({ type: 'code.resend' });
         break;
       case 'change':
-        this.leaving();
         this.flow.send({ type: 'authenticator.change' });
         break;
       case 'select': {
         const listed = s.context.authenticators;
-        this.leaving();
         this.flow.send({ type: 'authenticator.select', authenticatorId: listed[a.index % Math.max(1, listed.length)]?.id ?? 'none' });
         break;
       }
@@ -133,15 +140,12 @@ class Run {
         }
         const pending = this.h.emulator.guardian.requests({ user: DEMO.username }).filter((r) => r.status === 'pending').at(-1);
         if (pending) this.h.emulator.guardian[a.answer](pending.id);
-        if (pending && a.answer === 'reject') this.leaving();
         break;
       }
       case 'recovery':
         this.flow.send({ type: 'recoveryCode.submit', recoveryCode: a.valid && this.recoveryCode ? this.recoveryCode : 'WRONG0WRONG0WRONG0WRONG0' });
         break;
       case 'time':
-        // A push that expires meanwhile is left by the flow (oob_code_expired).
-        if (a.ms > 300_000) this.leaving();
         this.h.advance(a.ms);
         break;
       case 'fault':
@@ -152,8 +156,6 @@ class Run {
         this.cancelled = true;
         break;
     }
-    await this.settle();
-    this.check();
   }
 
   async settle(): Promise<void> {
