@@ -50,6 +50,8 @@ export function createFlowHarness(options: EmulatorOptions = {}): FlowHarness {
 
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
+    // As fetch does: a request whose signal is already aborted is never sent.
+    if (request.signal.aborted) throw request.signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
     const url = new URL(request.url);
     // Recorded before any await, so a request counts from the moment it is made.
     const recorded: RecordedRequest = { method: request.method, path: url.pathname, signal: request.signal };
