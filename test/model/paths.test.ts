@@ -43,15 +43,24 @@ const GRAPHS: Array<{ name: string; input: MfaFlowInput; world: ModelWorld; stop
   { name: 'challenge', input: { intent: 'challenge', mfaAudience: AUDIENCE }, world: OTP_WORLD, options: { simple: happyEvents(OTP_WORLD) } },
   { name: 'enroll', input: { intent: 'enroll', mfaAudience: AUDIENCE }, world: OTP_WORLD, options: { simple: happyEvents(OTP_WORLD) } },
   // Every factor offered, and a user who may have every factor: choosing, messages, pushes.
-  // Their graphs are large (thousands of states): only the paths that reach a state node or take a
+  // A large graph (thousands of states): only the paths that reach a state node or take a
   // transition no earlier path did are run, and exploring stops where the OTP graphs already went.
-  ...(['challenge', 'enroll'] as const).map((intent) => ({
-    name: `${intent}, every factor`,
-    input: { intent, mfaAudience: AUDIENCE, factors: [...FACTOR_TYPES] },
+  {
+    name: 'challenge, every factor',
+    input: { intent: 'challenge', mfaAudience: AUDIENCE, factors: [...FACTOR_TYPES] },
     world: EVERY_FACTOR_WORLD,
     stopWhen: explored,
     options: { maxShortestLength: 0 },
-  })),
+  },
+  // Enrolling another factor after a push: explored until the challenge is passed (what follows,
+  // the enrollment itself, is the graph above's ground).
+  {
+    name: 'enroll after a push',
+    input: { intent: 'enroll', mfaAudience: AUDIENCE, mfaToken: 'given', factors: [...FACTOR_TYPES], mfaRequirements: { challenge: ['push-notification'] } },
+    world: EVERY_FACTOR_WORLD,
+    stopWhen: (s: ChartSnapshot) => explored(s) || s.context.enrollToken !== null,
+    options: { maxShortestLength: 0 },
+  },
   // mfa_requirements allows none of what the app offers: nothing to enroll.
   {
     name: 'enroll, nothing the tenant allows',
