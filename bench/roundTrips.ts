@@ -98,7 +98,7 @@ async function enrollOob(ctx: Context, email: string, factor: 'sms' | 'push', sc
     expectState(flow, 'step.awaitingConfirmation.waitingForDevice', scenario);
     const enrollment = flow.getSnapshot().context.enrollment;
     ctx.emulator.guardian.enroll(enrollment?.factor === 'push' ? enrollment.barcodeUri : '');
-    ctx.clock.advance(flow.getSnapshot().context.pollIntervalMs);
+    ctx.clock.advance(flow.getSnapshot().context.timers.pollIntervalMs);
   }
   await waitFor(flow, (s) => s.matches({ step: { awaitingConfirmation: 'acknowledgingRecoveryCodes' } }), { timeout: 10_000 });
   flow.send({ type: 'recoveryCodes.acknowledge' });
@@ -120,7 +120,7 @@ async function challengeOob(ctx: Context, email: string, factor: 'sms' | 'push',
     expectState(flow, 'step.verifying.waitingForDevice', scenario);
     const [request] = ctx.emulator.guardian.requests({ user: email });
     ctx.emulator.guardian.accept(request?.id ?? '');
-    ctx.clock.advance(flow.getSnapshot().context.pollIntervalMs);
+    ctx.clock.advance(flow.getSnapshot().context.timers.pollIntervalMs);
   }
   await waitFor(flow, (s) => s.status !== 'active', { timeout: 10_000 });
   return flow;

@@ -36,6 +36,7 @@ import type {
   MfaFlowMachineEvent,
   MfaFlowOutput,
   MfaFlowTag,
+  MfaFlowTimers,
   MfaRequirements,
   PasswordGrantInput,
   PasswordGrantOutput,
@@ -48,7 +49,7 @@ import type {
 } from './types.js';
 
 /** Bumped whenever a change makes persisted snapshots of an older chart unsafe to restore. */
-export const MFA_FLOW_MACHINE_VERSION = 3;
+export const MFA_FLOW_MACHINE_VERSION = 4;
 
 /** Auth0's MFA tokens live 10 minutes; a token whose expiry nobody told the chart gets this. */
 export const DEFAULT_MFA_TOKEN_TTL_MS = 600_000;
@@ -71,11 +72,11 @@ function placeholder<TOutput, TInput>(name: string) {
 /** Enrolling another factor needs an access token for the MFA API itself, obtained by passing a
  *  challenge of the existing one: this flow still has to get it. */
 const mustEnrollAfterChallenge = (context: MfaFlowContext) =>
-  context.intent === 'enroll' && context.alreadyEnrolled && context.enrollToken === null;
+  context.settings.intent === 'enroll' && context.alreadyEnrolled && context.enrollToken === null;
 
 function verifyInput(context: MfaFlowContext): VerifyInput {
   const base = { mfaToken: context.mfaToken ?? '' };
-  return mustEnrollAfterChallenge(context) ? { ...base, audience: context.mfaAudience, scope: 'enroll' } : base;
+  return mustEnrollAfterChallenge(context) ? { ...base, audience: context.settings.mfaAudience, scope: 'enroll' } : base;
 }
 
 const submittedCode = (context: MfaFlowContext) => context.submission?.code ?? '';
@@ -108,11 +109,11 @@ const NO_MFA_SESSION = {
   authenticators: [],
   authenticatorId: null,
   oobCode: null,
-  resendAvailableAt: null,
-  canResend: false,
-  nextPollAt: null,
   submission: null,
 } satisfies Partial<MfaFlowContext>;
+
+/** The timers of a code or push that was sent, when there is none. */
+const NO_CODE_SENT = { resendAvailableAt: null, canResend: false, nextPollAt: null } satisfies Partial<MfaFlowTimers>;
 
 export const mfaFlowMachine = setup({
   types: {
@@ -135,9 +136,9 @@ export const mfaFlowMachine = setup({
   },
   delays: {
     /** Whatever the wait (lockout, rate limit), it ends at `waitUntil`, wherever the flow runs. */
-    wait: ({ context, system }) => msUntil(system, context.waitUntil),
-    nextPoll: ({ context, system }) => msUntil(system, context.nextPollAt),
-    resendCooldown: ({ context, system }) => msUntil(system, context.resendAvailableAt),
+    wait: ({ context, system }) => msUntil(system, context.timers.waitUntil),
+    nextPoll: ({ context, system }) => msUntil(system, context.timers.nextPollAt),
+    resendCooldown: ({ context, system }) => msUntil(system, context.timers.resendAvailableAt),
   },
   guards: {
     hasMfaToken: ({ context }) => context.mfaToken !== null,
@@ -159,7 +160,7 @@ export const mfaFlowMachine = setup({
     /** Never bounce: associate → listing happens once, and not after listing sent us here. */
     mayChallengeExisting: ({ context }, params: { error: unknown }) =>
       toFlowError(params.error).code === 'already_enrolled' && !context.listedNone && context.enrollToken === null,
-    intentIsEnroll: ({ context }) => context.intent === 'enroll',
+    intentIsEnroll: ({ context }) => context.settings.intent === 'enroll',
     /** `mfa_required` said the user has no factor yet: enroll one, no probing associate. */
     mustEnroll: ({ context }) => (context.mfaRequirements?.enroll?.length ?? 0) > 0,
     /** `mfa_required` said the user has factors to be challenged with. */
@@ -186,10 +187,10 @@ export const mfaFlowMachine = setup({
       context.authenticators.some((a) => a.id === params.authenticatorId),
     otherMethodsListed: ({ context }) => context.authenticators.length > 1,
     messageChallenged: ({ context }) => isMessageFactor(challengedFactor(context)),
-    resendable: ({ context }) => isMessageFactor(challengedFactor(context)) && context.canResend,
-    coolingDown: ({ context }) => isMessageFactor(challengedFactor(context)) && !context.canResend,
+    resendable: ({ context }) => isMessageFactor(challengedFactor(context)) && context.timers.canResend,
+    coolingDown: ({ context }) => isMessageFactor(challengedFactor(context)) && !context.timers.canResend,
     mustAcknowledgeRecoveryCodes: ({ context }) =>
-      context.requireRecoveryCodeAck && (context.enrollment?.recoveryCodes?.length ?? 0) > 0,
+      context.settings.requireRecoveryCodeAck && (context.enrollment?.recoveryCodes?.length ?? 0) > 0,
     mustEnrollAfterChallenge: ({ context }) => mustEnrollAfterChallenge(context),
   },
   actions: {
@@ -221,7 +222,7 @@ export const mfaFlowMachine = setup({
             ? { factor: params.factor, email: normalizeEmail(params.email ?? '') ?? '' }
             : { factor: params.factor },
     })),
-    offerFactors: assign(({ context }) => ({ enrollableFactors: enrollableFactors(context.factors, context.mfaRequirements) })),
+    offerFactors: assign(({ context }) => ({ enrollableFactors: enrollableFactors(context.settings.factors, context.mfaRequirements) })),
     chooseOnlyFactor: assign(({ context }) => ({ factorChoice: { factor: context.enrollableFactors[0]! } })),
     /** A new MFA token: kept with its expiry (given, or the default lifetime from now) and what
      *  `mfa_required` said of it, and the expiry timer armed to fire exactly then. */
@@ -230,7 +231,7 @@ export const mfaFlowMachine = setup({
         { context, system, enqueue },
         params: { mfaToken: string; expiresAt: number | null | undefined; requirements: MfaRequirements | null | undefined },
       ) => {
-        const expiresAt = params.expiresAt ?? wallTime(system) + context.mfaTokenTtlMs;
+        const expiresAt = params.expiresAt ?? wallTime(system) + context.settings.mfaTokenTtlMs;
         enqueue.assign({ mfaToken: params.mfaToken, mfaTokenExpiresAt: expiresAt, mfaRequirements: params.requirements ?? null, error: null });
         enqueue.cancel(MFA_TOKEN_EXPIRY);
         enqueue.raise({ type: 'mfaToken.expired' }, { id: MFA_TOKEN_EXPIRY, delay: msUntil(system, expiresAt) });
@@ -245,9 +246,9 @@ export const mfaFlowMachine = setup({
     /** A wait starts: it ends when the server said, or after `fallbackMs`. Kept as a wall time so
      *  that a flow restored elsewhere waits only what is left. */
     startWait: assign(({ context, system }, params: { fallbackMs: number }) => ({
-      waitUntil: wallTime(system) + (context.error?.retryAfterMs ?? params.fallbackMs),
+      timers: { ...context.timers, waitUntil: wallTime(system) + (context.error?.retryAfterMs ?? params.fallbackMs) },
     })),
-    endWait: assign({ waitUntil: null, error: null }),
+    endWait: assign(({ context }) => ({ timers: { ...context.timers, waitUntil: null }, error: null })),
     /** A code went out (or a push, or an association answered): "send it again" after the cooldown;
      *  a push is polled after an interval. */
     codeSent: assign(
@@ -257,18 +258,15 @@ export const mfaFlowMachine = setup({
       return {
         enrollment: params.enrollment ?? context.enrollment,
         oobCode: params.oobCode ?? null,
-        resendAvailableAt: now + RESEND_COOLDOWN_MS,
-        canResend: false,
-        pollIntervalMs,
-        nextPollAt: now + pollIntervalMs,
+        timers: { ...context.timers, resendAvailableAt: now + RESEND_COOLDOWN_MS, canResend: false, pollIntervalMs, nextPollAt: now + pollIntervalMs },
         error: null,
       };
       },
     ),
     /** The device has not answered yet: ask again after the interval (lengthened when told to slow down). */
     pollLater: assign(({ context, system }, params: { slower: boolean }) => {
-      const pollIntervalMs = context.pollIntervalMs + (params.slower ? DEFAULT_POLL_INTERVAL_MS : 0);
-      return { pollIntervalMs, nextPollAt: wallTime(system) + pollIntervalMs };
+      const pollIntervalMs = context.timers.pollIntervalMs + (params.slower ? DEFAULT_POLL_INTERVAL_MS : 0);
+      return { timers: { ...context.timers, pollIntervalMs, nextPollAt: wallTime(system) + pollIntervalMs } };
     }),
     /** Once the tokens are in hand the MFA token has no more use: drop it and its timer, so that
      *  a slow read of the recovery codes is never cut short by the token's expiry. */
@@ -281,34 +279,35 @@ export const mfaFlowMachine = setup({
       enqueue.cancel(MFA_TOKEN_EXPIRY);
       enqueue.assign({
         ...NO_MFA_SESSION,
+        timers: { ...context.timers, ...NO_CODE_SENT, waitUntil: null },
         enrolled: context.enrollment !== null && context.tokens !== null,
-        waitUntil: null,
       });
     }),
     /** Losing the MFA token ends everything obtained with it; a new token starts the route afresh. */
-    forgetMfaToken: enqueueActions(({ enqueue }) => {
+    forgetMfaToken: enqueueActions(({ context, enqueue }) => {
       enqueue.cancel(MFA_TOKEN_EXPIRY);
-      enqueue.assign({ ...NO_MFA_SESSION });
+      enqueue.assign({ ...NO_MFA_SESSION, timers: { ...context.timers, ...NO_CODE_SENT } });
     }),
   },
 }).createMachine({
   id: 'mfaFlow',
   context: ({ input }) => ({
-    intent: input.intent,
-    mfaAudience: input.mfaAudience,
-    mfaTokenTtlMs: input.mfaTokenTtlMs ?? DEFAULT_MFA_TOKEN_TTL_MS,
-    requireRecoveryCodeAck: input.requireRecoveryCodeAck ?? true,
-    factors: input.factors ?? ['otp'],
+    settings: {
+      intent: input.intent,
+      mfaAudience: input.mfaAudience,
+      mfaTokenTtlMs: input.mfaTokenTtlMs ?? DEFAULT_MFA_TOKEN_TTL_MS,
+      requireRecoveryCodeAck: input.requireRecoveryCodeAck ?? true,
+      factors: input.factors ?? ['otp'],
+    },
+    timers: { ...NO_CODE_SENT, waitUntil: null, pollIntervalMs: DEFAULT_POLL_INTERVAL_MS },
     ...NO_MFA_SESSION,
     mfaToken: input.mfaToken ?? null,
     mfaTokenExpiresAt: input.mfaTokenExpiresAt ?? null,
     mfaRequirements: input.mfaRequirements ?? null,
-    pollIntervalMs: DEFAULT_POLL_INTERVAL_MS,
     tokens: null,
     newRecoveryCode: null,
     enrolled: false,
     error: null,
-    waitUntil: null,
   }),
   output: ({ context }): MfaFlowOutput =>
     context.tokens === null
@@ -417,7 +416,7 @@ export const mfaFlowMachine = setup({
         routing: {
           always: [
             { guard: 'mustEnroll', target: 'choosingFactor' },
-            { guard: 'canBeChallenged', target: 'listing', actions: assign(({ context }) => ({ alreadyEnrolled: context.intent === 'enroll' })) },
+            { guard: 'canBeChallenged', target: 'listing', actions: assign(({ context }) => ({ alreadyEnrolled: context.settings.intent === 'enroll' })) },
             { guard: 'intentIsEnroll', target: 'choosingFactor' },
             { target: 'listing' },
           ],
@@ -578,7 +577,7 @@ export const mfaFlowMachine = setup({
         verifying: {
           initial: 'deciding',
           // "Send the code again" opens when the cooldown since the code was sent is over.
-          after: { resendCooldown: { guard: 'messageChallenged', actions: assign({ canResend: true }) } },
+          after: { resendCooldown: { guard: 'messageChallenged', actions: assign(({ context }) => ({ timers: { ...context.timers, canResend: true } })) } },
           on: {
             'authenticator.change': {
               guard: 'otherMethodsListed',

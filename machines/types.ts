@@ -42,7 +42,7 @@ export type MfaErrorCode = (typeof MFA_ERROR_CODES)[number];
 export interface FlowError {
   code: MfaErrorCode;
   message: string;
-  /** The wait the server asked for (429 answers); `context.waitUntil` says when it ends. */
+  /** The wait the server asked for (429 answers); `context.timers.waitUntil` says when it ends. */
   retryAfterMs?: number;
 }
 
@@ -156,18 +156,41 @@ export interface MfaFlowInput {
 /** A code the user submitted, kept only while its request is in flight or waiting out a 429. */
 export type CodeSubmission = { kind: 'otp'; code: string } | { kind: 'recoveryCode'; code: string };
 
-export interface MfaFlowContext {
+/** What the flow was started with; fixed for its life. */
+export interface MfaFlowContextSettings {
   intent: MfaIntent;
   mfaAudience: string;
   mfaTokenTtlMs: number;
   requireRecoveryCodeAck: boolean;
+  /** The factors this app offers to enroll. */
+  factors: FactorType[];
+}
+
+/** The chart's waits, kept as wall times so that a flow restored anywhere waits only what is left. */
+export interface MfaFlowTimers {
+  /** Epoch ms when the current lockout or rate-limit wait ends (null: not waiting). */
+  waitUntil: number | null;
+  /** Epoch ms from when "send the code again" is allowed… */
+  resendAvailableAt: number | null;
+  /** …and whether that time has come (`code.resend` is refused locally before). */
+  canResend: boolean;
+  /** How long to wait between two polls of a push (Auth0's `interval`; `slow_down` adds 5 s). */
+  pollIntervalMs: number;
+  /** Epoch ms of the next poll of a push. */
+  nextPollAt: number | null;
+}
+
+/** The chart's context. At most 19 keys at the top (test/machines/contextShape.test.ts): XState
+ *  copies it at every `assign`, and V8 keeps a copy of up to 19 keys a fast object, while a copy of
+ *  more becomes a slow dictionary (see docs/benchmarks.md). */
+export interface MfaFlowContext {
+  settings: MfaFlowContextSettings;
+  timers: MfaFlowTimers;
   mfaToken: string | null;
   /** Epoch ms when the MFA token stops working; the chart's expiry timer follows it. */
   mfaTokenExpiresAt: number | null;
   /** What `mfa_required` said the user must do (enroll or be challenged), when it said. */
   mfaRequirements: MfaRequirements | null;
-  /** The factors this app offers to enroll. */
-  factors: FactorType[];
   /** The ones this user may enroll now: offered, and allowed by `mfa_requirements`. */
   enrollableFactors: FactorType[];
   /** The factor being enrolled, and where its code goes. */
@@ -184,22 +207,12 @@ export interface MfaFlowContext {
   authenticatorId: string | null;
   /** The `oob_code` of the current out-of-band challenge (SMS, voice, email, push). */
   oobCode: string | null;
-  /** Epoch ms from when "send the code again" is allowed… */
-  resendAvailableAt: number | null;
-  /** …and whether that time has come (`code.resend` is refused locally before). */
-  canResend: boolean;
-  /** How long to wait between two polls of a push (Auth0's `interval`; `slow_down` adds 5 s). */
-  pollIntervalMs: number;
-  /** Epoch ms of the next poll of a push. */
-  nextPollAt: number | null;
   submission: CodeSubmission | null;
   tokens: TokenSet | null;
   newRecoveryCode: string | null;
   /** An OTP authenticator was confirmed during this flow (set when the flow ends). */
   enrolled: boolean;
   error: FlowError | null;
-  /** Epoch ms when the current lockout or rate-limit wait ends (null: not waiting). */
-  waitUntil: number | null;
 }
 
 /** The events a UI sends. */

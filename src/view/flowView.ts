@@ -86,7 +86,7 @@ export function toFlowView(snapshot: FlowViewSource): FlowView {
     tags: [...snapshot.tags].sort() as MfaFlowTag[],
     status: done ? 'done' : 'active',
     ...(outcome === undefined ? {} : { outcome }),
-    intent: context.intent,
+    intent: context.settings.intent,
     enrollableFactors: [...context.enrollableFactors],
     factorChoice:
       choice === null
@@ -102,11 +102,11 @@ export function toFlowView(snapshot: FlowViewSource): FlowView {
     newRecoveryCode: context.newRecoveryCode,
     authenticators: context.authenticators.map(({ id, factor, label }) => ({ id, factor, label })),
     authenticatorId: context.authenticatorId,
-    canResend: context.canResend,
-    resendAvailableAt: context.resendAvailableAt,
-    nextPollAt: context.nextPollAt,
+    canResend: context.timers.canResend,
+    resendAvailableAt: context.timers.resendAvailableAt,
+    nextPollAt: context.timers.nextPollAt,
     error: context.error === null ? null : errorView(context.error),
-    waitUntil: context.waitUntil,
+    waitUntil: context.timers.waitUntil,
     mfaTokenExpiresAt: context.mfaTokenExpiresAt,
     enrolled: context.enrolled,
   };

@@ -27,7 +27,7 @@ const newFlow = () =>
 
 async function enrollOnce(existingSecret?: string) {
   const flow = newFlow();
-  expect(flow.getSnapshot().context.mfaAudience).toBe(server.mfaAudience);
+  expect(flow.getSnapshot().context.settings.mfaAudience).toBe(server.mfaAudience);
   flow.send({ type: 'credentials.submit', username: 'demo@example.com', password: 'demo-password' });
   if (existingSecret) {
     await waitFor(flow, (s) => s.matches({ step: { verifying: 'idle' } }), { timeout: 10_000 });

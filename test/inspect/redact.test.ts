@@ -18,10 +18,8 @@ import {
 } from '../../src/inspect/index.js';
 
 const fullContext: MfaFlowContext = {
-  intent: 'enroll',
-  mfaAudience: 'https://tenant.example/mfa/',
-  mfaTokenTtlMs: 600_000,
-  requireRecoveryCodeAck: true,
+  settings: { intent: 'enroll', mfaAudience: 'https://tenant.example/mfa/', mfaTokenTtlMs: 600_000, requireRecoveryCodeAck: true, factors: ['otp', 'sms'] },
+  timers: { waitUntil: null, resendAvailableAt: 30_000, canResend: false, pollIntervalMs: 5_000, nextPollAt: null },
   mfaToken: 'Fe26.mfa-token',
   mfaTokenExpiresAt: 123,
   alreadyEnrolled: true,
@@ -32,19 +30,13 @@ const fullContext: MfaFlowContext = {
   authenticators: [{ id: 'sms|dev_1', factor: 'sms', label: 'SMS to ••••0123' }],
   authenticatorId: 'sms|dev_1',
   mfaRequirements: { challenge: ['phone'] },
-  factors: ['otp', 'sms'],
   enrollableFactors: ['otp', 'sms'],
   factorChoice: { factor: 'sms', phoneNumber: '+14155550123' },
   oobCode: 'Fe26.oob-code',
-  resendAvailableAt: 30_000,
-  canResend: false,
-  pollIntervalMs: 5_000,
-  nextPollAt: null,
   submission: { kind: 'otp', code: '123456' },
   tokens: { accessToken: 'eyJ.access', idToken: 'eyJ.id', expiresIn: 86_400, scope: 'openid', tokenType: 'Bearer' },
   newRecoveryCode: 'ZYXWVUTSRQPNMLKJHGFEDCBA',
   error: { code: 'invalid_otp', message: 'That code is not right.' },
-  waitUntil: null,
 };
 
 describe('sanitizeContext', () => {

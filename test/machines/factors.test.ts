@@ -125,18 +125,18 @@ describe('codes sent by message', () => {
 
   it('"send the code again" is refused locally during the cooldown, then sends a new challenge', async () => {
     const { actor, clock, count } = await atSmsCode();
-    expect(actor.getSnapshot().context).toMatchObject({ oobCode: 'oob-1', canResend: false, resendAvailableAt: 30_000 });
+    expect(actor.getSnapshot().context).toMatchObject({ oobCode: 'oob-1', timers: { canResend: false, resendAvailableAt: 30_000 } });
     actor.send({ type: 'code.resend' });
     expect(actor.getSnapshot().context.error?.code).toBe('resend_too_soon');
     expect(count('challenge')).toBe(1);
     clock.increment(29_999);
-    expect(actor.getSnapshot().context.canResend).toBe(false);
+    expect(actor.getSnapshot().context.timers.canResend).toBe(false);
     clock.increment(1);
-    expect(actor.getSnapshot().context.canResend).toBe(true);
+    expect(actor.getSnapshot().context.timers.canResend).toBe(true);
     actor.send({ type: 'code.resend' });
     await waitFor(actor, (s) => s.matches({ step: { verifying: 'idle' } }) && s.context.oobCode === 'oob-2');
     expect(count('challenge')).toBe(2);
-    expect(actor.getSnapshot().context).toMatchObject({ canResend: false, error: null });
+    expect(actor.getSnapshot().context).toMatchObject({ timers: { canResend: false }, error: null });
   });
 
   it('the code goes with its oob_code; an app code has no resend at all', async () => {
@@ -150,7 +150,7 @@ describe('codes sent by message', () => {
     app.clock.increment(60_000);
     app.actor.send({ type: 'code.resend' });
     expect(app.count('challenge')).toBe(1);
-    expect(app.actor.getSnapshot().context).toMatchObject({ canResend: false, error: null });
+    expect(app.actor.getSnapshot().context).toMatchObject({ timers: { canResend: false }, error: null });
   });
 
   it('an expired code says so and lets the user ask for another at once; too many messages is a wait, not an error loop', async () => {
@@ -161,7 +161,7 @@ describe('codes sent by message', () => {
 
     const limited = start({ listAuthenticators: [{ ok: [oob('sms|d1', 'sms')] }], challenge: [{ fail: 'too_many_messages', retryAfterMs: 3_600_000 }] });
     await waitFor(limited.actor, (s) => s.matches('locked'));
-    expect(limited.actor.getSnapshot().context.waitUntil).toBe(3_600_000);
+    expect(limited.actor.getSnapshot().context.timers.waitUntil).toBe(3_600_000);
     expect(count('challenge')).toBe(1);
   });
 
@@ -200,7 +200,7 @@ describe('push: the wait for the device is states and timers, not a hidden loop'
     await waitFor(actor, (s) => s.matches({ step: { verifying: { waitingForDevice: 'waiting' } } }) && count('pollDevice') === 1);
     clock.increment(5_000); // → slow_down: the interval becomes 10 s
     await waitFor(actor, () => count('pollDevice') === 2);
-    await waitFor(actor, (s) => s.context.pollIntervalMs === 10_000);
+    await waitFor(actor, (s) => s.context.timers.pollIntervalMs === 10_000);
     clock.increment(9_999);
     expect(count('pollDevice')).toBe(2);
     clock.increment(1);

@@ -233,7 +233,7 @@ export function stateKey(snapshot: ChartSnapshot): string {
   return JSON.stringify({
     value: snapshot.value,
     status: snapshot.status,
-    intent: c.intent,
+    intent: c.settings.intent,
     token: c.mfaToken !== null,
     requirements: requirements === null ? null : { enroll: (requirements.enroll?.length ?? 0) > 0, challenge: (requirements.challenge?.length ?? 0) > 0 },
     enrollable: c.enrollableFactors.join(','),
@@ -246,7 +246,7 @@ export function stateKey(snapshot: ChartSnapshot): string {
     challenged: challengedFactor(c) ?? null,
     // A push still to poll, or one the phone answered (a recovery code's failure returns to either).
     oobCode: c.oobCode !== null,
-    canResend: c.canResend,
+    canResend: c.timers.canResend,
     ...(waiting ? { history: historyOf(snapshot), submission: c.submission?.kind ?? null } : {}),
   });
 }
@@ -282,7 +282,7 @@ const EMAIL_TYPED = ' demo@example.com ';
 function factorChoices(c: ChartSnapshot['context']): ModelEvent[] {
   const type = 'factor.choose';
   const out: ModelEvent[] = [];
-  for (const factor of c.factors) {
+  for (const factor of c.settings.factors) {
     if (factor === 'sms' || factor === 'voice') out.push({ type, factor, phoneNumber: PHONE_TYPED }, { type, factor, phoneNumber: '555-0123' });
     else if (factor === 'email') out.push({ type, factor, email: EMAIL_TYPED }, { type, factor, email: 'demo@' });
     else out.push({ type, factor });
@@ -347,7 +347,7 @@ export function eventsFor(snapshot: ChartSnapshot, world: ModelWorld = OTP_WORLD
           break;
         default:
           // The resend cooldown is a timer of every challenge; it only does something for a message.
-          if (type.startsWith('xstate.after.resendCooldown.') && (c.canResend || !isMessageFactor(challengedFactor(c)))) break;
+          if (type.startsWith('xstate.after.resendCooldown.') && (c.timers.canResend || !isMessageFactor(challengedFactor(c)))) break;
           out.push({ type });
       }
     }

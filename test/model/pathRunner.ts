@@ -293,8 +293,8 @@ export class PathRun {
         return this.restore();
       default:
         if (isTimer(event)) {
-          if (event.type.startsWith('xstate.after.nextPoll.')) this.advanceTo(context.nextPollAt);
-          else if (event.type.startsWith('xstate.after.resendCooldown.')) this.advanceTo(context.resendAvailableAt);
+          if (event.type.startsWith('xstate.after.nextPoll.')) this.advanceTo(context.timers.nextPollAt);
+          else if (event.type.startsWith('xstate.after.resendCooldown.')) this.advanceTo(context.timers.resendAvailableAt);
           else this.advance((this.waitDeadline ?? this.chartNow) - this.chartNow);
           return this.capture();
         }

@@ -125,11 +125,11 @@ describe('codes sent by message across a reload', () => {
     const flow = await challenged(h, 'sms');
     h.advance(20_000);
     const restored = reload(h, flow);
-    expect(restored.getSnapshot().context.canResend).toBe(false);
+    expect(restored.getSnapshot().context.timers.canResend).toBe(false);
     h.advance(9_999);
-    expect(restored.getSnapshot().context.canResend).toBe(false);
+    expect(restored.getSnapshot().context.timers.canResend).toBe(false);
     h.advance(1);
-    expect(restored.getSnapshot().context.canResend).toBe(true);
+    expect(restored.getSnapshot().context.timers.canResend).toBe(true);
     restored.stop();
   });
 });

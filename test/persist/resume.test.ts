@@ -155,7 +155,7 @@ describe('persist and restore', () => {
     flow.send({ type: 'otp.submit', otp: h.otp(secret) });
     await waitFor(flow, (s) => s.matches('locked'));
     const wait = flow.getSnapshot().context.error!.retryAfterMs!;
-    expect(flow.getSnapshot().context.waitUntil).toBe(h.now() + wait);
+    expect(flow.getSnapshot().context.timers.waitUntil).toBe(h.now() + wait);
     h.advance(60_000);
     const record = persisted(flow, h);
     flow.stop();

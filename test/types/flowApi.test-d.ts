@@ -51,7 +51,7 @@ describe('context and output', () => {
     const { context } = flow.getSnapshot();
     expectTypeOf(context.error).toEqualTypeOf<FlowError | null>();
     expectTypeOf(context.tokens).toEqualTypeOf<TokenSet | null>();
-    expectTypeOf(context.waitUntil).toEqualTypeOf<number | null>();
+    expectTypeOf(context.timers.waitUntil).toEqualTypeOf<number | null>();
     expectTypeOf<FlowError['code']>().toEqualTypeOf<MfaErrorCode>();
   });
 

@@ -70,7 +70,7 @@ export async function createFlowSession(options: FlowSessionOptions): Promise<Fl
   const restore: RestoreOutcome =
     loaded.status === 'none' ? { status: 'fresh' } : loaded.status === 'resumable' ? { status: 'restored' } : loaded;
   // A resumed flow keeps the intent it was started with.
-  let intent = flow.getSnapshot().context.intent;
+  let intent = flow.getSnapshot().context.settings.intent;
   let unsubscribe = () => {};
 
   const attach = () => {

@@ -176,7 +176,7 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder, hooks:
         factor,
         canChange,
         resendInMs: () => {
-          const at = flow.getSnapshot().context.resendAvailableAt;
+          const at = flow.getSnapshot().context.timers.resendAvailableAt;
           return factor === 'otp' || factor === 'push' || at === null ? null : Math.max(0, at - Date.now());
         },
       });
@@ -207,7 +207,7 @@ export async function driveFlow(flow: MfaFlowActor, responder: Responder, hooks:
       if (answer === null) return stop();
       send(answer === 'again' ? { type: 'code.resend' } : { type: 'authenticator.change' });
     } else if (snapshot.matches({ locked: 'waiting' })) {
-      if (current) responder.lockedOut(current, Math.max(0, (context.waitUntil ?? Date.now()) - Date.now()));
+      if (current) responder.lockedOut(current, Math.max(0, (context.timers.waitUntil ?? Date.now()) - Date.now()));
       try {
         await until(flow, (next) => !next.matches({ locked: 'waiting' }));
       } catch {
