@@ -75,6 +75,10 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
+  // Watched before the address is printed: whoever reads it may stop us at once (a test kills
+  // npm's shell as soon as it sees the line); a parent read after that could already be the one
+  // an orphan gets, and its exit would never be noticed.
+  const stopped = untilStopSignal({ whenParentExits: startedByNpm() });
   const lines = [`MFA emulator listening on ${running.listenUrl}${running.listenUrl === running.url ? '' : ' (every interface)'}`];
   if (running.listenUrl !== running.url) lines.push(`open ${running.url} on this machine`);
   lines.push(`issuer ${running.issuer}`);
@@ -85,7 +89,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   lines.push('Ctrl-C to stop');
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await untilStopSignal({ whenParentExits: startedByNpm() });
+  await stopped;
   await running.close();
   process.stdout.write('MFA emulator stopped\n');
   return 0;

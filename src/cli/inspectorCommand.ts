@@ -68,12 +68,14 @@ export async function runInspectorCommand(argv: string[]): Promise<number> {
     process.stderr.write(`mfa-flow inspector: ${message}\n`);
     return 1;
   }
+  // Listened for before the address is printed, so a stop sent as soon as it is read is not lost.
+  const stopped = untilStopSignal();
   process.stdout.write(
     `Inspector: open ${bridge.pageUrl} (needs internet for the Stately UI)\n` +
       `Apps connect to ${bridge.inspectorUrl}: createWebSocketInspector({ url: '${bridge.inspectorUrl}', ...inspectorRedaction })\n` +
       'Ctrl-C to stop\n',
   );
-  await untilStopSignal();
+  await stopped;
   await bridge.close();
   process.stdout.write('Inspector bridge stopped\n');
   return 0;

@@ -88,10 +88,10 @@ describe.concurrent('mfa-flow emulator (child process)', () => {
     expect(await cli.exited).toBe(0);
   });
 
-  // Under heavy load (the whole suite on 2 cores) this hung once in about 20 runs (the emulator
-  // still running 15 s after its shell died) and was not reproduced outside vitest in 25 tries;
-  // retried once while that is understood, so a hang every time still fails.
-  test('started by npm: a SIGTERM that only reaches npm\'s shell still stops it', { retry: 1 }, async () => {
+  // This once hung about 1 run in 20 under load: the emulator read its parent after printing its
+  // address, so a shell killed in between left it with a parent that never changed. It now reads
+  // it first (a 1 s pause put between the two made the old order hang every time).
+  test('started by npm: a SIGTERM that only reaches npm\'s shell still stops it', async () => {
     // npm runs a script as `sh -c "…"`, passes SIGTERM to that shell, and the shell dies without
     // passing it on. The compound command keeps the shell waiting, as npm's does.
     const runCli = fileURLToPath(new URL('../helpers/runCli.ts', import.meta.url));
