@@ -26,6 +26,21 @@ function statePaths() {
 describe('docs/guide.md', () => {
   const guide = doc('guide.md');
 
+  test('"Reading context and tags" names only fields the context has', () => {
+    const rows = tableRows(section(guide, 'Reading context and tags')).slice(1);
+    const named = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([\w.]+)`/g)].map((m) => m[1]!));
+    expect(named.length).toBeGreaterThan(10);
+    const context = createActor(mfaFlowMachine, { input: { intent: 'challenge', mfaAudience: 'https://t.test/mfa/' } }).getSnapshot().context;
+    for (const path of named) {
+      const [head, ...rest] = path.split('.');
+      let value: unknown = context;
+      for (const key of [head!, ...rest]) {
+        expect(value !== null && typeof value === 'object' && key in value, `the guide names context.${path}`).toBe(true);
+        value = (value as Record<string, unknown>)[key];
+      }
+    }
+  });
+
   test('"States a UI must render" lists every state a user can see, and only states that exist', () => {
     const rows = tableRows(section(guide, 'States a UI must render')).slice(1);
     const listed = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([\w.]+)`/g)].map((m) => m[1]!));
