@@ -1,5 +1,6 @@
 // The two code inputs of the flow, with the hints phones and password managers look for.
-import { h } from '../dom.js';
+import { field, h } from '../dom.js';
+import type { ViewContext } from './view.js';
 
 /** Six digits from an authenticator app: numeric keypad, SMS/app autofill, spaces allowed ("123 456"). */
 export function otpInput(): HTMLInputElement {
@@ -15,6 +16,21 @@ export function otpInput(): HTMLInputElement {
     spellcheck: 'false',
     'data-testid': 'otp-input',
   });
+}
+
+/** The form around an `otpInput`: submitting it sends `otp.submit` with what was typed. */
+export function otpForm(context: ViewContext, otp: HTMLInputElement, text: { label: string; hint?: string; submit: string }): HTMLFormElement {
+  const form = h(
+    'form',
+    { novalidate: true, 'data-testid': 'otp-form' },
+    field(text.label, otp, text.hint),
+    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-otp' }, text.submit),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    context.send({ type: 'otp.submit', otp: otp.value });
+  });
+  return form;
 }
 
 /** 24 letters and digits, shown in groups; dashes and spaces are ignored by the engine. */

@@ -1,8 +1,8 @@
 // awaitingConfirmation: the QR code and the secret of the new authenticator, then the first code
 // from the app, which confirms the enrollment.
-import { copyText, field, h } from '../dom.js';
+import { copyText, h } from '../dom.js';
 import { qrSvg } from '../qr.js';
-import { groupsOfFour, otpInput } from './codeInputs.js';
+import { groupsOfFour, otpForm, otpInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
 export const enrollView: ViewFactory = (view, context) => {
@@ -19,16 +19,7 @@ export const enrollView: ViewFactory = (view, context) => {
   const copySecret = h('button', { type: 'button', class: 'secondary', 'data-testid': 'copy-secret' }, 'Copy key');
   copySecret.addEventListener('click', () => void copyText(secret, secretText, context.announce));
 
-  const form = h(
-    'form',
-    { novalidate: true, 'data-testid': 'otp-form' },
-    field('6-digit code from the app', otp, 'Codes change every 30 seconds; spaces are fine.'),
-    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-otp' }, 'Verify and finish'),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    context.send({ type: 'otp.submit', otp: otp.value });
-  });
+  const form = otpForm(context, otp, { label: '6-digit code from the app', hint: 'Codes change every 30 seconds; spaces are fine.', submit: 'Verify and finish' });
 
   const root = h(
     'section',

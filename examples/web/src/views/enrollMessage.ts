@@ -1,8 +1,8 @@
 // awaitingConfirmation for SMS, voice and email: the code the message carried confirms the new
 // factor. On the emulator the message shows up in the emulated phone beside the chart.
 import type { FlowView } from '../flowSession.js';
-import { field, h } from '../dom.js';
-import { otpInput } from './codeInputs.js';
+import { h } from '../dom.js';
+import { otpForm, otpInput } from './codeInputs.js';
 import type { ViewFactory } from './view.js';
 
 const BY: Readonly<Record<string, string>> = { sms: 'by text message', voice: 'by a voice call', email: 'by email' };
@@ -15,16 +15,7 @@ function sentTo(view: FlowView): string {
 
 export const enrollMessageView: ViewFactory = (view, context) => {
   const otp = otpInput();
-  const form = h(
-    'form',
-    { novalidate: true, 'data-testid': 'otp-form' },
-    field('6-digit code from the message', otp, 'The code works for 5 minutes.'),
-    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-otp' }, 'Verify and finish'),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    context.send({ type: 'otp.submit', otp: otp.value });
-  });
+  const form = otpForm(context, otp, { label: '6-digit code from the message', hint: 'The code works for 5 minutes.', submit: 'Verify and finish' });
   const root = h(
     'section',
     { 'aria-labelledby': 'enroll-title', 'data-testid': 'enroll-message' },

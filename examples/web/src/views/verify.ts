@@ -6,7 +6,7 @@ import { appCount } from '../../../../src/cli/demo/authenticatorChoice.js';
 import { field, focusInput, h } from '../dom.js';
 import type { FlowView } from '../flowSession.js';
 import { challengedFactor } from '../viewState.js';
-import { otpInput, recoveryCodeInput } from './codeInputs.js';
+import { otpForm, otpInput, recoveryCodeInput } from './codeInputs.js';
 import { otherMethodButton } from './otherMethod.js';
 import { resendButton } from './resendButton.js';
 import type { ViewFactory } from './view.js';
@@ -38,16 +38,7 @@ export const verifyView: ViewFactory = (view, context) => {
   const instructions = h('p', { 'data-testid': 'verify-instructions' }, forOtp);
   const resend = message ? resendButton(view, context) : null;
 
-  const otpForm = h(
-    'form',
-    { novalidate: true, 'data-testid': 'otp-form' },
-    field(message ? '6-digit code from the message' : '6-digit code from your authenticator app', otp),
-    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-otp' }, 'Verify'),
-  );
-  otpForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    context.send({ type: 'otp.submit', otp: otp.value });
-  });
+  const codeForm = otpForm(context, otp, { label: message ? '6-digit code from the message' : '6-digit code from your authenticator app', submit: 'Verify' });
 
   const recoveryForm = h(
     'form',
@@ -64,7 +55,7 @@ export const verifyView: ViewFactory = (view, context) => {
   let usingRecoveryCode = false;
   toggle.addEventListener('click', () => {
     usingRecoveryCode = !usingRecoveryCode;
-    otpForm.hidden = usingRecoveryCode;
+    codeForm.hidden = usingRecoveryCode;
     recoveryForm.hidden = !usingRecoveryCode;
     toggle.textContent = usingRecoveryCode ? `Use a code from the ${message ? 'message' : 'app'} instead` : 'Use a recovery code instead';
     toggle.setAttribute('aria-expanded', String(usingRecoveryCode));
@@ -77,7 +68,7 @@ export const verifyView: ViewFactory = (view, context) => {
     { 'aria-labelledby': 'verify-title', 'data-testid': 'verify' },
     h('h2', { id: 'verify-title' }, 'Enter your code'),
     instructions,
-    otpForm,
+    codeForm,
     recoveryForm,
     resend ? h('p', {}, resend.element) : null,
     h('p', { class: 'actions' }, toggle, ' ', otherMethodButton(view, context)),
