@@ -3,21 +3,10 @@
 // so that the same error twice is rendered as a new node and announced twice.
 import { useEffect, useRef, useState } from 'react';
 // The advice is the demos' own, shared with the web and terminal demos; copy it or leave it out.
-import type { CodeAdvice, ObservedSnapshot } from '../../src/cli/demo/codeAdvice.js';
+import { observedView, type CodeAdvice } from '../../src/cli/demo/codeAdvice.js';
 // In your app: import type { MfaFlowEvent } from 'mfa-flow'; import type { FlowView, ViewedFlow } from 'mfa-flow/view';
 import type { FlowError, MfaFlowEvent } from '../../src/index.js';
 import type { FlowView, FlowViewError, ViewedFlow } from '../../src/view/index.js';
-
-/** What the advice reads of a flow, from its view (never a token: a view carries none). */
-function observed(view: FlowView): ObservedSnapshot {
-  return {
-    status: view.status,
-    hasTag: (tag) => view.tags.includes(tag),
-    // `flow_lost` is the server's, not a code's answer: nothing for the advice.
-    context: { error: view.error?.code === 'flow_lost' ? null : view.error },
-    output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
-  };
-}
 
 export function useCodeAdvice(viewed: ViewedFlow, advice: CodeAdvice) {
   // State, not a ref: an event the chart answers with the very same view (a second malformed
@@ -30,7 +19,7 @@ export function useCodeAdvice(viewed: ViewedFlow, advice: CodeAdvice) {
   useEffect(() => {
     const see = (view: FlowView) => {
       observedError.current = view.error?.code === 'flow_lost' ? null : view.error;
-      advice.observe(viewed, observed(view));
+      advice.observe(viewed, observedView(view));
     };
     see(viewed.view());
     return viewed.subscribe(see);

@@ -3,7 +3,7 @@
 // tag), the error region (`error`, aria-live, tied to the fields it is about), and the panel that
 // shows where the chart is.
 // In your app: the code advice is a few lines of your own (see src/cli/demo/codeAdvice.ts).
-import { createCodeAdvice, type ObservedSnapshot } from '../../../src/cli/demo/codeAdvice.js';
+import { createCodeAdvice, observedView } from '../../../src/cli/demo/codeAdvice.js';
 import type { FlowViewError } from '../../../src/view/index.js';
 import type { DemoConfig } from '../../server/config.js';
 import { focusInput, h, markInvalid } from './dom.js';
@@ -61,18 +61,6 @@ export function viewKeyOf(view: FlowView): ViewKey {
   return 'working';
 }
 
-/** What the code advice reads of a flow, from its view. */
-function observed(view: FlowView): ObservedSnapshot {
-  return {
-    status: view.status,
-    hasTag: (tag) => view.tags.includes(tag),
-    // `flow_lost` is the server's, not a code's answer: nothing for the advice.
-    context: { error: view.error?.code === 'flow_lost' ? null : view.error },
-    // The advice reads only how a flow ended, never its tokens (which a view does not carry).
-    output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
-  };
-}
-
 export interface AppElements {
   view: HTMLElement;
   main: HTMLElement;
@@ -120,7 +108,7 @@ export function mountApp(session: FlowSession, config: DemoConfig, elements: App
 
   session.subscribe((snapshot, snapshotFlow) => {
     flow = snapshotFlow;
-    advice.observe(snapshotFlow, observed(snapshot));
+    advice.observe(snapshotFlow, observedView(snapshot));
     const key = viewKeyOf(snapshot);
     let mounted = false;
     if (current === null || current.key !== key) {

@@ -12,6 +12,7 @@
 //   sessions of the same user may have spent some too, hence "at most").
 // Nothing here keeps a code longer than REPLAY_WINDOW_MS, and nothing is ever printed or logged.
 import { normalizeOtp, normalizeRecoveryCode, type FlowError, type MfaFlowEvent, type MfaFlowOutput, type MfaFlowTag } from '../../index.js';
+import type { FlowView } from '../../view/index.js';
 
 /** Auth0's documented bucket of MFA code attempts; the emulator's defaults are the same. */
 export const AUTH0_ATTEMPTS = { limit: 10, refillSeconds: 360 } as const;
@@ -35,6 +36,18 @@ export interface ObservedSnapshot {
   hasTag(tag: MfaFlowTag): boolean;
   context: { error: FlowError | null };
   output?: MfaFlowOutput | undefined;
+}
+
+/** What the advice reads of a flow from its view (mfa-flow/view), for UIs that render views. */
+export function observedView(view: FlowView): ObservedSnapshot {
+  return {
+    status: view.status,
+    hasTag: (tag) => view.tags.includes(tag),
+    // `flow_lost` is the server's, not a code's answer: nothing for the advice.
+    context: { error: view.error?.code === 'flow_lost' ? null : view.error },
+    // The advice reads only how a flow ended, never its tokens (which a view does not carry).
+    output: view.outcome === undefined ? undefined : ({ outcome: view.outcome } as ObservedSnapshot['output']),
+  };
 }
 
 export interface CodeAdvice {
