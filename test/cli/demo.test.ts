@@ -2,18 +2,10 @@
 // (a wrong code, the right one, then a second sign-in with the recovery code), repeated malformed
 // codes, a replayed code and the warning before a lockout, and Ctrl-C.
 import { Secret, TOTP } from 'otpauth';
-import { afterEach, describe, expect, test } from 'vitest';
-import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
+import { describe, expect, test } from 'vitest';
+import { acceptDemoUser, cliStarter, type CliProcess } from '../helpers/cliProcess.js';
 
-const running: CliProcess[] = [];
-function start(args: string[]): CliProcess {
-  const cli = spawnCli(args);
-  running.push(cli);
-  return cli;
-}
-afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
+const start = cliStarter();
 
 /** The code a phone shows now (the embedded emulator runs on wall time in interactive mode). */
 function codeNow(secret: string): string {
@@ -27,13 +19,6 @@ function wrongCode(secret: string): string {
 }
 
 /** Takes the demo user the prompts offer (Enter twice). */
-async function acceptDemoUser(cli: CliProcess): Promise<void> {
-  await cli.expect(/Email \[demo@example\.com\]: /);
-  cli.type('');
-  await cli.expect(/Password \[Enter for the demo user's\]: /);
-  cli.type('');
-}
-
 /** Answers yes to "Sign in again?" and signs in as the demo user. */
 async function signInAgain(cli: CliProcess): Promise<void> {
   await cli.expect(/Sign in again .*\[y\/N\]: /);

@@ -3,25 +3,10 @@
 // emulated device; interactively, SMS (its code shown by the emulated phone, "send it again"
 // refused during the cooldown) and push (scanned, rejected, sent again and accepted from the
 // terminal; then "another method": the app Guardian brought along).
-import { afterEach, describe, expect, test } from 'vitest';
-import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
+import { describe, expect, test } from 'vitest';
+import { acceptDemoUser, cliStarter, type CliProcess } from '../helpers/cliProcess.js';
 
-const running: CliProcess[] = [];
-function start(args: string[]): CliProcess {
-  const cli = spawnCli(args);
-  running.push(cli);
-  return cli;
-}
-afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
-
-async function acceptDemoUser(cli: CliProcess): Promise<void> {
-  await cli.expect(/Email \[demo@example\.com\]: /);
-  cli.type('');
-  await cli.expect(/Password \[Enter for the demo user's\]: /);
-  cli.type('');
-}
+const start = cliStarter();
 
 /** Picks the numbered line whose label matches, from a list printed after the last match. */
 async function pick(cli: CliProcess, label: RegExp): Promise<void> {

@@ -5,16 +5,13 @@
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { runDemoCommand } from '../../src/cli/demoCommand.js';
 import { REDACTED, SECRET_KEYS } from '../../src/inspect/index.js';
-import { spawnCli, type CliProcess } from '../helpers/cliProcess.js';
+import { cliStarter } from '../helpers/cliProcess.js';
 
-const running: CliProcess[] = [];
-afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
+const start = cliStarter();
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const RUN_CLI = fileURLToPath(new URL('../helpers/runCli.ts', import.meta.url));
@@ -38,8 +35,7 @@ const holdsNoSecret = (value: Json): boolean =>
 
 describe('mfa-flow demo --inspect', { timeout: 30_000 }, () => {
   test('a page on the bridge sees the chart of --auto, and no secret', async () => {
-    const cli = spawnCli(['demo', '--auto', '--factor', 'otp', '--inspect', '0']);
-    running.push(cli);
+    const cli = start(['demo', '--auto', '--factor', 'otp', '--inspect', '0']);
     const port = (await cli.expect(/Inspector: open http:\/\/127\.0\.0\.1:(\d+)\/ \(needs internet for the Stately UI\)/))[1];
 
     // The demo waits for a page before its first flow, so this one sees everything.
@@ -146,8 +142,7 @@ describe('--inspect errors', { timeout: 30_000 }, () => {
 
 describe('mfa-flow inspector', { timeout: 30_000 }, () => {
   test('serves the bridge on 127.0.0.1 until Ctrl-C, relaying an app to a page', async () => {
-    const cli = spawnCli(['inspector', '--port', '0']);
-    running.push(cli);
+    const cli = start(['inspector', '--port', '0']);
     const port = (await cli.expect(/Inspector: open http:\/\/127\.0\.0\.1:(\d+)\/ \(needs internet for the Stately UI\)/))[1];
     await cli.expect(new RegExp(`Apps connect to ws://127\\.0\\.0\\.1:${port}: createWebSocketInspector`));
     await cli.expect(/Ctrl-C to stop/);

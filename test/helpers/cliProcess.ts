@@ -2,6 +2,7 @@
 // output in order: each `expect` waits for a pattern after the previous match.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const RUN_CLI = fileURLToPath(new URL('./runCli.ts', import.meta.url));
@@ -72,4 +73,25 @@ export function spawnCli(args: string[]): CliProcess {
       });
     },
   };
+}
+
+/** `spawnCli` for a test file: whatever it started and is still running is killed after each test. */
+export function cliStarter(): (args: string[]) => CliProcess {
+  const running: CliProcess[] = [];
+  afterEach(() => {
+    for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  });
+  return (args) => {
+    const cli = spawnCli(args);
+    running.push(cli);
+    return cli;
+  };
+}
+
+/** `mfa-flow demo`'s sign-in prompts, answered with Enter: the embedded emulator's demo user. */
+export async function acceptDemoUser(cli: CliProcess): Promise<void> {
+  await cli.expect(/Email \[demo@example\.com\]: /);
+  cli.type('');
+  await cli.expect(/Password \[Enter for the demo user's\]: /);
+  cli.type('');
 }
