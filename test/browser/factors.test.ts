@@ -4,11 +4,22 @@
 // for a call with "use another method"), and push
 // is scanned, rejected (the refusal shown, another push offered) and accepted from it, and left
 // for the recovery code while it waits.
+import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FACTOR_TYPES } from '../../src/index.js';
 import { openDemo, signIn, submitOtp, waitForState, type DemoHarness } from './support.js';
 
 let demo: DemoHarness | undefined;
+
+/** Starts again and signs in; the user has a push and an app, and picks the push. */
+async function signInWithPush(page: Page): Promise<void> {
+  await page.getByTestId('start-again').click();
+  await signIn(page, 'challenge');
+  await waitForState(page, 'step.listing.choosing');
+  await page.getByLabel('Push to your phone').check();
+  await page.getByTestId('choose').click();
+  await page.getByTestId('push-waiting').waitFor();
+}
 afterEach(async () => {
   await demo?.close();
   demo = undefined;
@@ -142,13 +153,8 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await page.getByTestId('acknowledge').click();
     await waitForState(page, 'authenticated');
 
-    await page.getByTestId('start-again').click();
-    await signIn(page, 'challenge');
     // Guardian brings an authenticator app along: the user picks the push.
-    await waitForState(page, 'step.listing.choosing');
-    await page.getByLabel('Push to your phone').check();
-    await page.getByTestId('choose').click();
-    await page.getByTestId('push-waiting').waitFor();
+    await signInWithPush(page);
     await page.getByTestId('phone-reject').click();
 
     await waitForState(page, 'step.verifying.deviceAnswered');
@@ -163,12 +169,7 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await waitForState(page, 'authenticated');
 
     // No phone at hand: while the push waits, the recovery code signs in.
-    await page.getByTestId('start-again').click();
-    await signIn(page, 'challenge');
-    await waitForState(page, 'step.listing.choosing');
-    await page.getByLabel('Push to your phone').check();
-    await page.getByTestId('choose').click();
-    await page.getByTestId('push-waiting').waitFor();
+    await signInWithPush(page);
     await page.getByTestId('use-recovery-code').click();
     const input = page.getByLabel('Recovery code');
     await expect(input.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
