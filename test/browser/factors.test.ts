@@ -11,14 +11,13 @@ import { openDemo, signIn, submitOtp, waitForState, type DemoHarness } from './s
 
 let demo: DemoHarness | undefined;
 
-/** Starts again and signs in; the user has a push and an app, and picks the push. */
-async function signInWithPush(page: Page): Promise<void> {
+/** Starts again, signs in and picks the listed method labelled `method`. */
+async function signInWith(page: Page, method: string | RegExp): Promise<void> {
   await page.getByTestId('start-again').click();
   await signIn(page, 'challenge');
   await waitForState(page, 'step.listing.choosing');
-  await page.getByLabel('Push to your phone').check();
+  await page.getByLabel(method).check();
   await page.getByTestId('choose').click();
-  await page.getByTestId('push-waiting').waitFor();
 }
 afterEach(async () => {
   await demo?.close();
@@ -64,11 +63,7 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await expect(page.getByTestId('enrolled').innerText()).resolves.toBe('yes');
 
     // Sign in again: the phone is listed for SMS and for calls; SMS is picked.
-    await page.getByTestId('start-again').click();
-    await signIn(page, 'challenge');
-    await waitForState(page, 'step.listing.choosing');
-    await page.getByLabel(/^SMS to ••••0123$/).check();
-    await page.getByTestId('choose').click();
+    await signInWith(page, /^SMS to ••••0123$/);
     await waitForState(page, 'step.verifying.idle');
     // The cooldown is shown on the resend button, which cannot be pressed yet.
     const resend = page.getByTestId('resend');
@@ -82,11 +77,7 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await expect(page.getByTestId('enrolled').innerText()).resolves.toBe('no');
 
     // Once more: SMS, then "use another method" back to the list, and the call instead.
-    await page.getByTestId('start-again').click();
-    await signIn(page, 'challenge');
-    await waitForState(page, 'step.listing.choosing');
-    await page.getByLabel(/^SMS to ••••0123$/).check();
-    await page.getByTestId('choose').click();
+    await signInWith(page, /^SMS to ••••0123$/);
     await waitForState(page, 'step.verifying.idle');
     await page.getByTestId('other-method').click();
     await waitForState(page, 'step.listing.choosing');
@@ -116,11 +107,7 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await page.getByTestId('acknowledge').click();
     await waitForState(page, 'authenticated');
 
-    await page.getByTestId('start-again').click();
-    await signIn(page, 'challenge');
-    await waitForState(page, 'step.listing.choosing');
-    await page.getByLabel(/^SMS to ••••0123$/).check();
-    await page.getByTestId('choose').click();
+    await signInWith(page, /^SMS to ••••0123$/);
     await waitForState(page, 'step.verifying.idle');
     await messages.nth(1).waitFor();
     const resend = page.getByTestId('resend');
@@ -154,7 +141,8 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await waitForState(page, 'authenticated');
 
     // Guardian brings an authenticator app along: the user picks the push.
-    await signInWithPush(page);
+    await signInWith(page, 'Push to your phone');
+    await page.getByTestId('push-waiting').waitFor();
     await page.getByTestId('phone-reject').click();
 
     await waitForState(page, 'step.verifying.deviceAnswered');
@@ -169,7 +157,8 @@ describe('web demo: every factor, with the emulated phone', { timeout: 60_000 },
     await waitForState(page, 'authenticated');
 
     // No phone at hand: while the push waits, the recovery code signs in.
-    await signInWithPush(page);
+    await signInWith(page, 'Push to your phone');
+    await page.getByTestId('push-waiting').waitFor();
     await page.getByTestId('use-recovery-code').click();
     const input = page.getByLabel('Recovery code');
     await expect(input.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
