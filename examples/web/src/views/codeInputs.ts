@@ -49,6 +49,21 @@ export function recoveryCodeInput(): HTMLInputElement {
   });
 }
 
+/** The form around a `recoveryCodeInput`, hidden until asked for: submitting it sends `recoveryCode.submit`. */
+export function recoveryForm(context: ViewContext, recoveryCode: HTMLInputElement, hint: string): HTMLFormElement {
+  const form = h(
+    'form',
+    { novalidate: true, hidden: true, 'data-testid': 'recovery-form' },
+    field('Recovery code', recoveryCode, hint),
+    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-recovery-code' }, 'Sign in with the recovery code'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    context.send({ type: 'recoveryCode.submit', recoveryCode: recoveryCode.value });
+  });
+  return form;
+}
+
 /** Groups of four for reading aloud or typing: `ABCD EFGH …`. */
 export function groupsOfFour(text: string): string {
   return text.replace(/(.{4})(?=.)/g, '$1 ');

@@ -1,9 +1,9 @@
 // verifying.waitingForDevice and verifying.deviceAnswered: a push went to the user's phone; the
 // chart polls until it is accepted. Refused or expired, the error says so and the user sends
 // another push or uses another method. While it waits, a recovery code signs in without the phone.
-import { field, focusInput, h } from '../dom.js';
+import { focusInput, h } from '../dom.js';
 import type { FlowView } from '../flowSession.js';
-import { recoveryCodeInput } from './codeInputs.js';
+import { recoveryCodeInput, recoveryForm } from './codeInputs.js';
 import { otherMethodButton } from './otherMethod.js';
 import type { ViewFactory } from './view.js';
 
@@ -22,21 +22,12 @@ export const pushWaitView: ViewFactory = (view, context) => {
   const ended = h('div', { hidden: true, 'data-testid': 'push-ended' }, h('p', {}, 'No sign-in was accepted. Send another push to try again.'), h('p', {}, again));
 
   const recoveryCode = recoveryCodeInput();
-  const recoveryForm = h(
-    'form',
-    { novalidate: true, hidden: true, 'data-testid': 'recovery-form' },
-    field('Recovery code', recoveryCode, 'The 24-character code you saved when you enrolled. It works once; you then get a new one.'),
-    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-recovery-code' }, 'Sign in with the recovery code'),
-  );
-  recoveryForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    context.send({ type: 'recoveryCode.submit', recoveryCode: recoveryCode.value });
-  });
+  const recoveryCodeForm = recoveryForm(context, recoveryCode, 'The 24-character code you saved when you enrolled. It works once; you then get a new one.');
   const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'data-testid': 'use-recovery-code' }, 'No phone at hand? Use a recovery code');
   toggle.addEventListener('click', () => {
-    recoveryForm.hidden = !recoveryForm.hidden;
-    toggle.setAttribute('aria-expanded', String(!recoveryForm.hidden));
-    if (!recoveryForm.hidden) focusInput(recoveryCode);
+    recoveryCodeForm.hidden = !recoveryCodeForm.hidden;
+    toggle.setAttribute('aria-expanded', String(!recoveryCodeForm.hidden));
+    if (!recoveryCodeForm.hidden) focusInput(recoveryCode);
   });
 
   const root = h(
@@ -45,7 +36,7 @@ export const pushWaitView: ViewFactory = (view, context) => {
     title,
     waiting,
     ended,
-    recoveryForm,
+    recoveryCodeForm,
     h('p', { class: 'actions' }, toggle, ' ', otherMethodButton(view, context)),
   );
   return {
@@ -63,7 +54,7 @@ export const pushWaitView: ViewFactory = (view, context) => {
       ended.hidden = !isAnswered;
       // The chart takes a recovery code while it waits for the phone, not once the push is over.
       toggle.hidden = isAnswered || wantsCode;
-      recoveryForm.hidden = isAnswered || (!wantsCode && toggle.getAttribute('aria-expanded') !== 'true');
+      recoveryCodeForm.hidden = isAnswered || (!wantsCode && toggle.getAttribute('aria-expanded') !== 'true');
     },
   };
 };

@@ -3,10 +3,10 @@
 // instructions follow whichever of the two the user is typing. "Use another method" when the user
 // has more than one factor.
 import { appCount } from '../../../../src/cli/demo/authenticatorChoice.js';
-import { field, focusInput, h } from '../dom.js';
+import { focusInput, h } from '../dom.js';
 import type { FlowView } from '../flowSession.js';
 import { challengedFactor } from '../viewState.js';
-import { otpForm, otpInput, recoveryCodeInput } from './codeInputs.js';
+import { otpForm, otpInput, recoveryCodeInput, recoveryForm } from './codeInputs.js';
 import { otherMethodButton } from './otherMethod.js';
 import { resendButton } from './resendButton.js';
 import type { ViewFactory } from './view.js';
@@ -40,23 +40,14 @@ export const verifyView: ViewFactory = (view, context) => {
 
   const codeForm = otpForm(context, otp, { label: message ? '6-digit code from the message' : '6-digit code from your authenticator app', submit: 'Verify' });
 
-  const recoveryForm = h(
-    'form',
-    { novalidate: true, hidden: true, 'data-testid': 'recovery-form' },
-    field('Recovery code', recoveryCode, 'The 24-character code (dashes and spaces are fine). It works once; you then get a new one.'),
-    h('button', { type: 'submit', 'data-submit': true, 'data-testid': 'submit-recovery-code' }, 'Sign in with the recovery code'),
-  );
-  recoveryForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    context.send({ type: 'recoveryCode.submit', recoveryCode: recoveryCode.value });
-  });
+  const recoveryCodeForm = recoveryForm(context, recoveryCode, 'The 24-character code (dashes and spaces are fine). It works once; you then get a new one.');
 
   const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'data-testid': 'use-recovery-code' }, 'Use a recovery code instead');
   let usingRecoveryCode = false;
   toggle.addEventListener('click', () => {
     usingRecoveryCode = !usingRecoveryCode;
     codeForm.hidden = usingRecoveryCode;
-    recoveryForm.hidden = !usingRecoveryCode;
+    recoveryCodeForm.hidden = !usingRecoveryCode;
     toggle.textContent = usingRecoveryCode ? `Use a code from the ${message ? 'message' : 'app'} instead` : 'Use a recovery code instead';
     toggle.setAttribute('aria-expanded', String(usingRecoveryCode));
     instructions.textContent = usingRecoveryCode ? RECOVERY_INSTRUCTIONS : forOtp;
@@ -69,7 +60,7 @@ export const verifyView: ViewFactory = (view, context) => {
     h('h2', { id: 'verify-title' }, 'Enter your code'),
     instructions,
     codeForm,
-    recoveryForm,
+    recoveryCodeForm,
     resend ? h('p', {}, resend.element) : null,
     h('p', { class: 'actions' }, toggle, ' ', otherMethodButton(view, context)),
   );
